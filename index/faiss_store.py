@@ -1,0 +1,106 @@
+"""Dense search: FAISS inner product over L2-normalised vectors (= cosine similarity).
+
+The vectors themselves are kept too (vectors.npy): filtered searches score the allowed rows exactly
+with numpy, and incremental updates rebuild the FAISS structure from stored vectors instead of
+re-encoding text.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+# Below this many vectors an exact scan is both fast (a few ms) and exact; above it, approximate.
+AUTO_EXACT_MAX = 20_000
+KINDS = ("auto", "flat", "hnsw", "ivf")
+
+
+def choose_kind(n: int, requested: str = "auto") -> str:
+    if requested not in KINDS:
+        raise ValueError(f"未知的索引类型 {requested!r} / unknown index kind {requested!r}; choose one of {KINDS}")
+    if requested != "auto":
+        return requested
+    return "flat" if n <= AUTO_EXACT_MAX else "hnsw"
+
+
+class VectorStore:
+    def __init__(self, vectors: np.ndarray, kind: str, faiss_index=None) -> None:
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.kind = kind
+        self._index = faiss_index if faiss_index is not None else _build(self.vectors, kind)
+
+    @property
+    def dim(self) -> int:
+        return int(self.vectors.shape[1])
+
+    def __len__(self) -> int:
+        return int(self.vectors.shape[0])
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, requested_kind: str = "auto") -> VectorStore:
+        return cls(vectors, choose_kind(len(vectors), requested_kind))
+
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (rows, scores). `allowed` is a boolean row mask; filtered searches are exact."""
+        n = len(self)
+        if n == 0 or k <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        q = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
+        if allowed is not None:
+            rows = np.flatnonzero(allowed)
+            if rows.size == 0:
+                return rows.astype(np.int64), np.zeros(0, dtype=np.float32)
+            scores = self.vectors[rows] @ q[0]
+            top = _top(scores, k)
+            return rows[top].astype(np.int64), scores[top]
+        scores, rows = self._index.search(q, min(k, n))
+        keep = rows[0] >= 0
+        return rows[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)
+
+    def scores_of(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Exact cosine of given rows (fusion needs dense scores for BM25-only candidates too)."""
+        return self.vectors[rows] @ np.asarray(query, dtype=np.float32).reshape(-1)
+
+    def save(self, folder: Path) -> None:
+        import faiss
+
+        np.save(folder / "vectors.npy", self.vectors)
+        faiss.write_index(self._index, str(folder / "faiss.index"))
+
+    @classmethod
+    def load(cls, folder: Path, kind: str) -> VectorStore:
+        import faiss
+
+        vectors = np.load(folder / "vectors.npy")
+        return cls(vectors, kind, faiss.read_index(str(folder / "faiss.index")))
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    k = min(k, scores.size)
+    part = np.argpartition(-scores, k - 1)[:k]
+    return part[np.argsort(-scores[part], kind="stable")]
+
+
+def _build(vectors: np.ndarray, kind: str):
+    import faiss
+
+    n, dim = vectors.shape if vectors.ndim == 2 else (0, 0)
+    if kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 64
+    elif kind == "ivf":
+        # About 4·sqrt(n) lists, but never fewer than ~39 training points per list (FAISS's minimum).
+        nlist = max(1, min(int(4 * math.sqrt(max(n, 1))), n // 39 or 1))
+        quantizer = faiss.IndexFlatIP(dim)
+        index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        if n:
+            index.train(vectors)
+        index.nprobe = max(1, min(nlist, 16))
+    else:
+        index = faiss.IndexFlatIP(dim)
+    if n:
+        index.add(vectors)
+    return index

@@ -1,0 +1,112 @@
+"""Filters (documents, regions, chunk kinds) and the places/documents a question names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from planqa.corpus.models import Chunk
+
+# Administrative suffixes: "晋城市" is also called "晋城"; "青海省" "青海".
+_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|自治县|地区|新区|示范区|省|市|县|区|州|盟|旗)$")
+# A region at the start of a title: "晋城市“十四五”…" -> 晋城市 (used when the corpus left region empty).
+_TITLE_REGION = re.compile(r"^([\u4e00-\u9fff]{2,7}?(?:省|自治区|市|县|区|州|盟))")
+# Words that look like places but name no particular one, so they must never trigger diversification.
+_GENERIC = {"国家", "全国", "中国", "中央", "我国", "全省", "全市", "本市", "本省", "集团"}
+
+
+def region_names(record: dict) -> set[str]:
+    """Every name a question could use for a document's region: full and without the suffix."""
+    region = (record.get("region") or "").strip()
+    if not region:
+        m = _TITLE_REGION.match(record.get("title") or "")
+        region = m.group(1) if m else ""
+    names: set[str] = set()
+    for part in re.split(r"[、,，/\s]+", region):
+        if len(part) < 2 or part in _GENERIC:
+            continue
+        names.add(part)
+        short = _SUFFIX.sub("", part)
+        if len(short) >= 2 and short not in _GENERIC:
+            names.add(short)
+    return names
+
+
+def docs_in_regions(documents: dict[str, dict], regions: Iterable[str]) -> set[str]:
+    wanted = {r.strip() for r in regions if r and r.strip()}
+    wanted |= {_SUFFIX.sub("", r) for r in wanted}
+    return {doc_id for doc_id, rec in documents.items() if region_names(rec) & wanted}
+
+
+def named_groups(query: str, documents: dict[str, dict]) -> list[set[str]]:
+    """Groups of doc_ids the question names, in the order the names appear in the question.
+
+    A name is a document's region (晋城市 / 晋城) or its full title. Names found inside a longer
+    found name (青海 inside 青海省) count once.
+    """
+    spans: dict[str, tuple[int, set[str]]] = {}
+    for doc_id, rec in documents.items():
+        names = region_names(rec)
+        title = (rec.get("title") or "").strip()
+        if len(title) >= 6:
+            names.add(title)
+        for name in names:
+            pos = query.find(name)
+            if pos < 0:
+                continue
+            key = title if name == title else _SUFFIX.sub("", name)
+            first, ids = spans.get(key, (pos, set()))
+            spans[key] = (min(first, pos), ids | {doc_id})
+    ordered = sorted(spans.items(), key=lambda kv: kv[1][0])
+    groups: list[set[str]] = []
+    for _key, (_pos, ids) in ordered:
+        if any(ids <= g for g in groups):
+            continue
+        groups.append(ids)
+    return groups
+
+
+def allowed_mask(
+    chunks: Sequence[Chunk],
+    documents: dict[str, dict],
+    doc_ids: Iterable[str] | None = None,
+    regions: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = None,
+) -> np.ndarray | None:
+    """Boolean row mask, or None when nothing is filtered. Filters combine with AND."""
+    if not doc_ids and not regions and not kinds:
+        return None
+    allowed_docs: set[str] | None = None
+    if doc_ids:
+        allowed_docs = set(doc_ids)
+    if regions:
+        in_regions = docs_in_regions(documents, regions)
+        allowed_docs = in_regions if allowed_docs is None else allowed_docs & in_regions
+    kind_set = set(kinds) if kinds else None
+    return np.fromiter(
+        (
+            (allowed_docs is None or c.doc_id in allowed_docs) and (kind_set is None or c.kind in kind_set)
+            for c in chunks
+        ),
+        dtype=bool,
+        count=len(chunks),
+    )
+
+
+def doc_mask(chunks: Sequence[Chunk], doc_ids: set[str]) -> np.ndarray:
+    return np.fromiter((c.doc_id in doc_ids for c in chunks), dtype=bool, count=len(chunks))
+
+
+def round_robin(ranked_lists: Sequence[Sequence[int]], k: int) -> list[int]:
+    """Interleave ranked row lists (one per named document group), skipping duplicates, up to k rows."""
+    out: list[int] = []
+    seen: set[int] = set()
+    depth = 0
+    while len(out) < k and any(depth < len(lst) for lst in ranked_lists):
+        for lst in ranked_lists:
+            if depth < len(lst) and lst[depth] not in seen and len(out) < k:
+                seen.add(lst[depth])
+                out.append(lst[depth])
+        depth += 1
+    return out

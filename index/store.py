@@ -1,0 +1,91 @@
+"""One index version in memory (`IndexState`) and its files on disk.
+
+Files of a version folder:
+    manifest.json     encoder, dimension, fallback flag, counts, fingerprint, format version
+    documents.json    per document: Document.meta() + headings + quality + chunk count + chapters
+    chunks.jsonl      one Chunk.to_dict() per line, row order = vector/BM25 row order
+    tokens.jsonl      BM25 tokens per chunk row (reused by incremental updates)
+    vectors.npy       L2-normalised chunk vectors (reused by incremental updates)
+    faiss.index       the FAISS structure over vectors.npy
+    bm25/             the bm25s model
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from planqa.corpus.models import Chunk, Document
+from planqa.index.bm25 import BM25Index
+from planqa.index.errors import IndexFormatError
+from planqa.index.faiss_store import VectorStore
+from planqa.index.manifest import Manifest
+
+
+def document_record(doc: Document, chunks: list[Chunk]) -> dict:
+    """What the page needs to list a document and its chapters without the source file."""
+    chapters: list[str] = []
+    for c in chunks:
+        if c.chapter and c.chapter not in chapters:
+            chapters.append(c.chapter)
+    return {
+        **doc.meta(),
+        "headings": [asdict(h) for h in doc.headings],
+        "quality": doc.quality.to_dict() if hasattr(doc.quality, "to_dict") else asdict(doc.quality),
+        "n_chars": len(doc.text),
+        "n_chunks": len(chunks),
+        "chapters": chapters,
+    }
+
+
+@dataclass
+class IndexState:
+    manifest: Manifest
+    chunks: list[Chunk]
+    documents: dict[str, dict]  # doc_id -> document_record(), in ingest order
+    tokens: list[list[str]]
+    vectors: VectorStore
+    bm25: BM25Index
+    row_of: dict[str, int] = field(default_factory=dict)  # chunk_id -> row
+
+    def __post_init__(self) -> None:
+        if not self.row_of:
+            self.row_of = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+
+
+def save_state(state: IndexState, folder: Path) -> None:
+    with open(folder / "chunks.jsonl", "w", encoding="utf-8") as fh:
+        for c in state.chunks:
+            fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+    with open(folder / "tokens.jsonl", "w", encoding="utf-8") as fh:
+        for toks in state.tokens:
+            fh.write(json.dumps(toks, ensure_ascii=False) + "\n")
+    (folder / "documents.json").write_text(
+        json.dumps(list(state.documents.values()), ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    state.vectors.save(folder)
+    state.bm25.save(folder / "bm25")
+    state.manifest.save(folder)  # last: a folder with a manifest is complete (belt and braces)
+
+
+def _jsonl(path: Path) -> list:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def load_state(folder: Path) -> IndexState:
+    manifest = Manifest.load(folder)
+    try:
+        chunks = [Chunk.from_dict(d) for d in _jsonl(folder / "chunks.jsonl")]
+        tokens = _jsonl(folder / "tokens.jsonl")
+        docs = json.loads((folder / "documents.json").read_text(encoding="utf-8"))
+        vectors = VectorStore.load(folder, manifest.index_kind)
+        bm25 = BM25Index.load(folder / "bm25")
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise IndexFormatError(str(folder), f"{type(exc).__name__}: {exc}") from exc
+    if not (len(chunks) == len(tokens) == len(vectors) == manifest.chunk_count):
+        raise IndexFormatError(
+            str(folder), f"row counts differ: chunks {len(chunks)}, tokens {len(tokens)}, vectors {len(vectors)}"
+        )
+    return IndexState(manifest, chunks, {d["doc_id"]: d for d in docs}, tokens, vectors, bm25)

@@ -1,0 +1,151 @@
+"""Question analysis: type, named places / documents / years, and the content terms to look for."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import jieba.posseg as pseg
+from planqa.qa.catalog import Catalog
+from planqa.qa.terms import content_terms
+
+QTYPES = ("number", "measure", "metadata", "chapter", "comparison", "general")
+
+# Order matters: the first matching family wins (metadata and chapter questions also say "什么").
+_METADATA = re.compile(r"文号|字号|发文|印发|发布|公布|成文|哪个(?:部门|单位|机关)|哪(?:一)?天|日期|什么时候(?:印发|发布|出台)|"
+                       r"标题|全称|名称是|制定机关|发文机关|施行")
+_CHAPTER = re.compile(r"哪一?[章节篇部]|第几[章节部]|哪个章节|哪个部分|哪一部分|什么章节|章节")
+_COMPARE = re.compile(r"比较|对比|相比|异同|区别|不同之处|分别|各自|两[地个份]|哪个更")
+_NUMBER = re.compile(r"多少|几[个所家项名万亿条%]|比例|比重|占比|百分|率[是为达]?|目标值|数值|数量|规模|"
+                     r"达到|增长|提高到|提升到|增加到|万人|亿元|人数|个数|指标|预期|约束性|基数")
+_MEASURE = re.compile(r"措施|举措|怎么|如何|怎样|哪些|任务|做法|途径|办法|路径|重点|工程|行动|政策|机制|推进|加强|建设")
+# Which metadata field a question asks for.
+_FIELDS = [
+    ("doc_number", re.compile(r"文号|字号|发文号")),
+    ("issuer", re.compile(r"哪个(?:部门|单位|机关)|发文机关|制定机关|谁|发布单位|印发单位|发布机关|印发机关|发布的部门")),
+    ("date", re.compile(r"日期|哪一?天|什么时候|何时|哪一?年|时间")),
+    ("title", re.compile(r"标题|全称|名称|叫什么")),
+]
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
+_QUOTED_TITLE = re.compile(r"《([^》]{2,60})》")
+# Place-like words that name no particular plan (jieba tags them ns too).
+_GENERIC_TEXT = ("中国 全国 国家 我国 全省 全市 全县 全区 本省 本市 各地 地方 城乡 农村 城市 中部 东部 西部 "
+                            "黄河 长江 国际 国内 海外 境外 省内 市内 县域 中西部 京津冀")
+_GENERIC_PLACES = frozenset(_GENERIC_TEXT.split())
+_PLACE_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|省|市|县|区|州|盟)$")
+_SPLIT = re.compile(r"[和与及、跟同对在的,，。？?！!：:；;\s“”\"]+")
+_ADMIN_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,6}?)(?:省|市|县|自治区|自治州)")
+
+
+@dataclass
+class Analysis:
+    question: str
+    qtype: str = "general"
+    doc_ids: list[str] = field(default_factory=list)  # documents the question names (places, titles)
+    places: list[str] = field(default_factory=list)  # named places the corpus covers
+    unknown_places: list[str] = field(default_factory=list)  # named places no document is about
+    unknown_titles: list[str] = field(default_factory=list)  # 《…》 titles no document matches
+    years: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)  # content terms to find in the evidence
+    field: str = ""  # for metadata questions: doc_number | issuer | date | title
+    ordinal: int = 0  # "第二条" → 2 (used by follow-ups)
+
+
+def place_alias(name: str) -> str:
+    """晋城市 → 晋城; keeps two-character names whole (e.g. 泽州县 → 泽州)."""
+    base = _PLACE_SUFFIX.sub("", name)
+    return base if len(base) >= 2 else name
+
+
+def named_places(text: str) -> list[str]:
+    """Place names in `text` (jieba ns words plus '<name>省/市/县'), generic ones dropped."""
+    found: dict[str, None] = {}
+    for w in pseg.cut(text):
+        if w.flag == "ns" and len(w.word) >= 2:
+            found.setdefault(w.word, None)
+    for part in _SPLIT.split(text):  # "甲市和乙市": never let a conjunction into a name
+        for m in _ADMIN_PLACE.finditer(part):
+            found.setdefault(m.group(0), None)
+    out = []
+    for name in found:
+        alias = place_alias(name)
+        if alias in _GENERIC_PLACES or name in _GENERIC_PLACES:
+            continue
+        if any(alias != place_alias(o) and alias in place_alias(o) for o in found):
+            continue  # a fragment of a longer name
+        if alias not in (place_alias(o) for o in out):
+            out.append(name)
+    return out
+
+
+def question_type(q: str, n_docs_named: int) -> str:
+    if n_docs_named >= 2 or (_COMPARE.search(q) and n_docs_named >= 1 and re.search(r"和|与|及|、|跟|同", q)):
+        return "comparison"
+    if _METADATA.search(q):
+        return "metadata"
+    if _CHAPTER.search(q):
+        return "chapter"
+    if _NUMBER.search(q) or _YEAR.search(q) and re.search(r"目标|达到|实现", q):
+        return "number"
+    if _MEASURE.search(q):
+        return "measure"
+    return "general"
+
+
+_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def ordinal_of(q: str) -> int:
+    m = re.search(r"第([一二两三四五六七八九十\d]+)[条点项个]", q)
+    if not m:
+        return 0
+    s = m.group(1)
+    return int(s) if s.isdigit() else _ORDINALS.get(s, 0)
+
+
+def analyse(question: str, catalog: Catalog) -> Analysis:
+    q = question.strip()
+    a = Analysis(question=q)
+    for alias in catalog.place_aliases():  # the corpus's own places, matched literally
+        if alias in q and not any(alias in p for p in a.places):
+            a.places.append(alias)
+            a.doc_ids.extend(i for i in catalog.docs_for_place(alias) if i not in a.doc_ids)
+    for name in named_places(q):
+        if any(place_alias(name) in p or p in name for p in a.places):
+            continue
+        ids = catalog.docs_for_place(name)
+        if ids:
+            a.places.append(name)
+            a.doc_ids.extend(i for i in ids if i not in a.doc_ids)
+        elif not catalog.mentions(place_alias(name)):
+            a.unknown_places.append(name)
+    for t in _QUOTED_TITLE.findall(q):
+        doc_id = catalog.doc_for_title(t)
+        if doc_id:
+            if doc_id not in a.doc_ids:
+                a.doc_ids.append(doc_id)
+        else:
+            a.unknown_titles.append(t)
+    if not a.doc_ids:
+        for doc_id in catalog.docs_for_keywords(q):
+            a.doc_ids.append(doc_id)
+    a.years = list(dict.fromkeys(_YEAR.findall(q)))
+    a.qtype = question_type(q, len(a.doc_ids))
+    if a.qtype == "metadata":
+        a.field = next((name for name, rx in _FIELDS if rx.search(q)), "")
+    a.ordinal = ordinal_of(q)
+    a.terms = content_terms(strip_form(q, a.places + a.unknown_places))
+    return a
+
+
+# Question-form phrases; removed before term extraction so they never count as evidence.
+_FORM = re.compile(r"哪一?[章节篇部](?:分)?|第几[章节部篇]|哪个(?:章节|部分)|什么(?:章节|部分)|在哪里?|是什么|是多少|"
+                   r"有哪些|有什么|分别|各自|目标值?|规划里|规划中|文件中|文件里")
+
+
+def strip_form(q: str, places: list[str]) -> str:
+    """The question without its places, quoted titles and question-form phrases."""
+    q = _QUOTED_TITLE.sub(" ", q)
+    for p in sorted(set(places) | {place_alias(p) for p in places}, key=len, reverse=True):
+        q = q.replace(p, " ")
+    return _FORM.sub(" ", q)

@@ -1,0 +1,130 @@
+"""What the answerer knows about the corpus as a whole: documents, their places, term frequencies."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from planqa.corpus.models import Chunk
+from planqa.qa.terms import content_terms, idf
+
+_LEADING_PLACE = re.compile(r"^([\u4e00-\u9fa5]{2,8}?(?:特别行政区|自治区|自治州|省|市|县|区))")
+_PLACE_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|省|市|县|区|州|盟)$")
+# Title words every plan shares; they never single out a document.
+_COMMON_TITLE_TEXT = "十四五 规划 发展 发展规划 纲要 方案 通知 关于 印发 人才 工作 建设 实施 意见 省 市 县"
+_COMMON_TITLE_WORDS = frozenset(_COMMON_TITLE_TEXT.split())
+
+
+def meta_of(doc: Any) -> dict:
+    """Metadata dict of a Document, a meta dict or any object with those attributes."""
+    if isinstance(doc, dict):
+        return doc
+    if hasattr(doc, "meta"):
+        return doc.meta()
+    keys = ("doc_id", "title", "issuer", "doc_number", "date", "region", "source")
+    return {k: getattr(doc, k, "") for k in keys}
+
+
+def _alias(name: str) -> str:
+    base = _PLACE_SUFFIX.sub("", name)
+    return base if len(base) >= 2 else name
+
+
+@dataclass
+class Catalog:
+    docs: dict[str, dict]  # doc_id → meta
+    chunks: dict[str, list[Chunk]]  # doc_id → chunks in document order
+    places: dict[str, set[str]] = field(default_factory=dict)  # place alias → doc ids about it
+    _df: dict[str, int] = field(default_factory=dict)
+    _all_text: list[str] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, documents: list[Any], chunks_of) -> Catalog:
+        docs = {m["doc_id"]: m for m in (meta_of(d) for d in documents)}
+        chunks = {doc_id: sorted(chunks_of(doc_id), key=lambda c: c.order) for doc_id in docs}
+        cat = cls(docs=docs, chunks=chunks)
+        for doc_id, m in docs.items():
+            for name in (m.get("region") or "", *(_LEADING_PLACE.findall(m.get("title") or "")),
+                         *(_LEADING_PLACE.findall(m.get("issuer") or ""))):
+                if name:
+                    cat.places.setdefault(_alias(name), set()).add(doc_id)
+        cat._all_text = [c.text for cs in chunks.values() for c in cs]
+        return cat
+
+    @classmethod
+    def from_index(cls, index) -> Catalog:
+        return cls.build(list(index.documents()), index.chunks_of)
+
+    # --- documents --------------------------------------------------------------------------
+    def title(self, doc_id: str) -> str:
+        return (self.docs.get(doc_id) or {}).get("title", "") or doc_id
+
+    def meta(self, doc_id: str) -> dict:
+        return self.docs.get(doc_id) or {"doc_id": doc_id}
+
+    def docs_for_place(self, name: str) -> list[str]:
+        alias = _alias(name)
+        ids = self.places.get(alias) or self.places.get(name) or set()
+        if not ids:  # 晋城 vs 晋城市人民政府: match aliases that contain each other
+            for key, val in self.places.items():
+                if len(key) >= 2 and (alias.startswith(key) or key.startswith(alias)):
+                    ids = ids | val
+        return sorted(ids)
+
+    def place_aliases(self) -> list[str]:
+        """Place names documents are about, longest first (so 晋城市 wins over 晋城)."""
+        return sorted((p for p in self.places if len(p) >= 2), key=len, reverse=True)
+
+    def mentions(self, word: str, min_chunks: int = 2) -> bool:
+        """True when `word` occurs in at least `min_chunks` chunks (a sub-area, not a stranger)."""
+        n = 0
+        for t in self._all_text:
+            if word in t:
+                n += 1
+                if n >= min_chunks:
+                    return True
+        return False
+
+    def doc_for_title(self, title: str) -> str:
+        """The document whose title best matches a quoted 《title》 (most shared bigrams, ≥60%)."""
+        from planqa.qa.terms import bigrams
+
+        q = bigrams(title)
+        best, best_score = "", 0.0
+        for doc_id, m in self.docs.items():
+            t = bigrams(m.get("title") or "")
+            if not q or not t:
+                continue
+            score = len(q & t) / len(q)
+            if score > best_score:
+                best, best_score = doc_id, score
+        return best if best_score >= 0.6 else ""
+
+    def docs_for_keywords(self, question: str) -> list[str]:
+        """Documents singled out by a distinctive title word (one only a single title has)."""
+        owners: dict[str, set[str]] = {}
+        for doc_id, m in self.docs.items():
+            for w in content_terms(m.get("title") or ""):
+                if w not in _COMMON_TITLE_WORDS and not self.docs_for_place(w):
+                    owners.setdefault(w, set()).add(doc_id)
+        hits: dict[str, int] = {}
+        for w, ids in owners.items():
+            if len(ids) == 1 and len(w) >= 3 and w in question:
+                (doc_id,) = ids
+                hits[doc_id] = hits.get(doc_id, 0) + 1
+        return sorted(hits, key=lambda d: -hits[d]) if len(hits) == 1 else []
+
+    # --- term statistics --------------------------------------------------------------------
+    def weight(self, term: str) -> float:
+        """IDF of a term over all chunks (substring document frequency)."""
+        if term not in self._df:
+            self._df[term] = sum(1 for t in self._all_text if term in t)
+        return idf(self._df[term], len(self._all_text))
+
+    def weights(self, terms: list[str]) -> dict[str, float]:
+        return {t: self.weight(t) for t in terms}
+
+    def df(self, term: str) -> int:
+        self.weight(term)
+        return self._df[term]

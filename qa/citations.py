@@ -1,0 +1,121 @@
+"""Citation building and checking: markers point at passages, quotes are exact, numbers are backed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from planqa.corpus.models import Chunk
+from planqa.qa.models import Citation
+
+MARKER = re.compile(r"\[(\d{1,3})\]")
+# Figures worth checking: digits with optional decimals / %, and ignore bare list numbers like "1."
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass
+class CitationBuilder:
+    """Numbers passages in the order they are first cited; one number per (chunk, quote)."""
+
+    doc_meta: Callable[[str], dict]  # doc_id → meta dict
+    citations: list[Citation] = field(default_factory=list)
+
+    def cite(self, chunk: Chunk, quote: str, score: float = 0.0) -> int:
+        quote = quote.strip()
+        for c in self.citations:
+            if c.chunk_id == chunk.chunk_id and (c.quote == quote or quote in c.quote):
+                return c.n
+        for c in self.citations:  # same chunk, another sentence: widen the quote if adjacent
+            if c.chunk_id == chunk.chunk_id:
+                merged = merge_quotes(chunk.text, c.quote, quote)
+                if merged:
+                    c.quote, (c.quote_start, c.quote_end) = merged[0], merged[1]
+                    return c.n
+        meta = self.doc_meta(chunk.doc_id)
+        start = chunk.text.find(quote) if quote else -1
+        cit = Citation(
+            n=len(self.citations) + 1,
+            chunk_id=chunk.chunk_id,
+            doc_id=chunk.doc_id,
+            doc_title=meta.get("title", "") or chunk.doc_id,
+            doc_number=meta.get("doc_number", ""),
+            chapter=chunk.chapter,
+            section=chunk.section,
+            quote=quote if start >= 0 else "",
+            text=chunk.text,
+            score=round(float(score), 4),
+            quote_start=start,
+            quote_end=start + len(quote) if start >= 0 else -1,
+        )
+        self.citations.append(cit)
+        return cit.n
+
+
+def merge_quotes(text: str, a: str, b: str, max_gap: int = 2) -> tuple[str, tuple[int, int]] | None:
+    """One quote covering a and b when they sit next to each other in `text`."""
+    ia, ib = text.find(a), text.find(b)
+    if ia < 0 or ib < 0:
+        return None
+    (s1, e1), (s2, e2) = sorted([(ia, ia + len(a)), (ib, ib + len(b))])
+    if s2 - e1 > max_gap:
+        return None
+    s, e = s1, max(e1, e2)
+    return text[s:e], (s, e)
+
+
+def numbers_in(text: str) -> set[str]:
+    return {_norm_num(n) for n in _NUMBER.findall(text)}
+
+
+def _norm_num(n: str) -> str:
+    return n.rstrip("0").rstrip(".") if "." in n else n.lstrip("0") or "0"
+
+
+def check_answer(answer: str, citations: list[Citation]) -> tuple[str, list[Citation], list[str]]:
+    """Drop markers that point at no passage, renumber the rest 1..n in order of use,
+    keep only cited passages, and warn about figures found in no cited passage."""
+    valid = {c.n: c for c in citations}
+    order: list[int] = []
+    for m in MARKER.finditer(answer):
+        n = int(m.group(1))
+        if n in valid and n not in order:
+            order.append(n)
+    renum = {old: new for new, old in enumerate(order, 1)}
+    warnings: list[str] = []
+    bad = sorted({int(m.group(1)) for m in MARKER.finditer(answer)} - set(valid))
+    if bad:
+        warnings.append("已删除指向不存在段落的引用标记：" + "、".join(f"[{n}]" for n in bad))
+
+    def sub(m: re.Match) -> str:
+        n = int(m.group(1))
+        return f"[{renum[n]}]" if n in renum else ""
+
+    text = MARKER.sub(sub, answer)
+    text = re.sub(r"(\[\d+\])(?:\1)+", r"\1", text)  # [1][1] → [1]
+    kept = []
+    for old in order:
+        c = valid[old]
+        c.n = renum[old]
+        kept.append(c)
+    cited_numbers: set[str] = set()
+    for c in kept:
+        cited_numbers |= numbers_in(c.text)
+    cited_numbers |= numbers_in(" ".join(c.doc_title + c.doc_number + c.chapter + c.section for c in kept))
+    plain = MARKER.sub("", text)
+    stray = sorted({n for n in numbers_in(plain) if n not in cited_numbers and not _is_trivial(n)})
+    if stray:
+        warnings.append("以下数字未在所引段落中找到，请核实：" + "、".join(stray))
+    return text, kept, warnings
+
+
+def _is_trivial(n: str) -> bool:
+    # Single digits are list numbering / counting words more often than figures.
+    return len(n) == 1
+
+
+def quote_supported(citation: Citation) -> bool:
+    """A quote is valid when it is an exact substring of its chunk at the stated offsets."""
+    if not citation.quote:
+        return False
+    return citation.text[citation.quote_start : citation.quote_end] == citation.quote

@@ -1,0 +1,177 @@
+"""The one entry point callers use: Engine(settings, index).ask(...) / .stream_ask(...) → Answer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from planqa.qa.analysis import Analysis, analyse
+from planqa.qa.catalog import Catalog
+from planqa.qa.extractive import Draft, ExtractiveAnswerer
+from planqa.qa.followup import looks_like_followup, normalize_history, rewrite
+from planqa.qa.llm import LLMAnswerer, LLMResult, Passage, finalize, fit_passages
+from planqa.qa.models import Answer
+from planqa.qa.refusal import refusal, scope_refusal
+
+MODES = ("extractive", "llm")
+
+
+class Engine:
+    """Answers questions over one index. Holds the index, settings and a lazily built catalog."""
+
+    def __init__(self, settings, index, chat_model: Any = None):
+        self.settings = settings
+        self.index = index
+        self.chat_model = chat_model  # tests inject a fake / local model; default is ChatOpenAI
+        self._catalog: Catalog | None = None
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = Catalog.from_index(self.index)
+        return self._catalog
+
+    def refresh(self) -> None:
+        """Forget corpus statistics after the index changed (documents added or removed)."""
+        self._catalog = None
+
+    # --- public API -------------------------------------------------------------------------
+    def ask(self, question: str, history: Sequence | None = None, doc_ids: list[str] | None = None,
+            regions: list[str] | None = None, mode: str = "extractive", top_k: int | None = None) -> Answer:
+        *_, final = self._run(question, history, doc_ids, regions, mode, top_k, stream=False)
+        return final
+
+    def stream_ask(self, question: str, history: Sequence | None = None, doc_ids: list[str] | None = None,
+                   regions: list[str] | None = None, mode: str = "extractive",
+                   top_k: int | None = None) -> Iterator[Answer]:
+        """Yields partial answers (LLM mode: the growing reply) and finally the checked Answer."""
+        yield from self._run(question, history, doc_ids, regions, mode, top_k, stream=True)
+
+    def _run(self, question, history, doc_ids, regions, mode, top_k, stream: bool) -> Iterator[Answer]:
+        t0 = time.perf_counter()
+        question = (question or "").strip()
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        if not question:
+            yield self._done(refusal(question, "问题为空。", mode), t0)
+            return
+        turns = normalize_history(history)
+        rewritten = self._rewrite(question, turns, mode)
+        q = rewritten or question
+        a = analyse(q, self.catalog)
+        scope = self._filter(a, doc_ids)
+        reason = scope_refusal(a) if not doc_ids else ""
+        if reason:
+            ans = refusal(question, reason, mode)
+            ans.rewritten_question = rewritten
+            yield self._done(ans, t0)
+            return
+        k = top_k or self.settings.top_k
+        if mode == "llm":
+            yield from self._llm(question, rewritten, a, scope, regions, k, turns, t0, stream)
+            return
+        ans = self._extractive(question, a, scope, regions, k)
+        ans.rewritten_question = rewritten
+        yield self._done(ans, t0)
+
+    # --- steps ------------------------------------------------------------------------------
+    def _rewrite(self, question: str, turns: list[tuple[str, str]], mode: str) -> str:
+        if not turns:
+            return ""
+        if mode == "llm" and self._llm_ready() and looks_like_followup(question):
+            try:
+                out = self._llm_answerer().rewrite(question, turns)
+                if out and out != question:
+                    return out
+            except Exception:  # endpoint down: the rules below still work
+                pass
+        return rewrite(question, turns)
+
+    def _filter(self, a: Analysis, doc_ids: list[str] | None) -> list[str] | None:
+        """Documents to search: the caller's filter narrowed by the documents the question names."""
+        if doc_ids:
+            inter = [d for d in a.doc_ids if d in doc_ids]
+            return inter or list(doc_ids)
+        return a.doc_ids or None
+
+    def _search(self, query: str, k: int = 8, doc_ids=None, regions=None):
+        return self.index.search(query, k=k, doc_ids=doc_ids, regions=regions)
+
+    def _extractive(self, question: str, a: Analysis, scope, regions, k: int) -> Answer:
+        answerer = ExtractiveAnswerer(self.catalog, self._search, top_k=k)
+        return _to_answer(question, answerer.answer(a, scope, regions), "extractive")
+
+    def _llm_ready(self) -> bool:
+        return self.chat_model is not None or self.settings.llm_configured
+
+    def _llm_answerer(self) -> LLMAnswerer:
+        return LLMAnswerer(self.settings, self.catalog, self.chat_model)
+
+    def _passages(self, a: Analysis, scope, regions, k: int) -> list[Passage]:
+        if a.qtype == "comparison" and scope and len(scope) >= 2:  # each named document gets its share
+            per = max(2, k // len(scope))
+            pairs = [(h.chunk, h.score) for d in scope for h in self._search(a.question, per, [d], regions)]
+        else:
+            pairs = [(h.chunk, h.score) for h in self._search(a.question, k, scope, regions)]
+        return fit_passages(pairs, self.catalog, self.settings.llm_context_tokens)
+
+    def _llm(self, question, rewritten, a, scope, regions, k, turns, t0, stream: bool) -> Iterator[Answer]:
+        if not self._llm_ready():
+            ans = self._extractive(question, a, scope, regions, k)
+            ans.mode = "llm-fallback"
+            ans.warnings.append("未配置大模型接口（llm_base_url / llm_model），已改用抽取式回答。")
+            ans.rewritten_question = rewritten
+            yield self._done(ans, t0)
+            return
+        passages = self._passages(a, scope, regions, k)
+        if not passages:
+            ans = refusal(question, "未检索到相关段落。", "llm")
+            ans.rewritten_question = rewritten
+            yield self._done(ans, t0)
+            return
+        llm = self._llm_answerer()
+        reply = ""
+        try:
+            if stream:
+                for reply in llm.stream(a.question, passages, turns):
+                    yield Answer(question=question, answer=reply, mode="llm", rewritten_question=rewritten,
+                                 latency_ms=_ms(t0))
+            else:
+                reply = llm.generate(a.question, passages, turns)
+        except Exception as exc:  # time-out, HTTP error, bad endpoint: never leave the user without an answer
+            ans = self._extractive(question, a, scope, regions, k)
+            ans.mode = "llm-fallback"
+            ans.warnings.append(f"大模型接口调用失败（{type(exc).__name__}），已改用抽取式回答。")
+            ans.rewritten_question = rewritten
+            yield self._done(ans, t0)
+            return
+        result = finalize(reply, passages, self.catalog)
+        yield self._done(_llm_answer(question, rewritten, result), t0)
+
+    @staticmethod
+    def _done(ans: Answer, t0: float) -> Answer:
+        ans.latency_ms = _ms(t0)
+        return ans
+
+
+def _ms(t0: float) -> float:
+    return round((time.perf_counter() - t0) * 1000, 1)
+
+
+def _to_answer(question: str, draft: Draft, mode: str) -> Answer:
+    if draft.refusal:
+        return refusal(question, draft.refusal, mode)
+    cites = draft.builder.citations if draft.builder else []
+    return Answer(question=question, answer=draft.text, mode=mode, citations=cites)
+
+
+def _llm_answer(question: str, rewritten: str, result: LLMResult) -> Answer:
+    if result.refusal:
+        ans = refusal(question, result.refusal, "llm")
+        ans.warnings = result.warnings
+    else:
+        ans = Answer(question=question, answer=result.text, mode="llm", citations=result.builder.citations,
+                     warnings=result.warnings)
+    ans.rewritten_question = rewritten
+    return ans

@@ -1,0 +1,76 @@
+"""Content terms of a question (jieba) and the overlap measures used to score sentences."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+import jieba
+
+# Words that carry the question's form, not its content; they never count as evidence.
+_STOPWORDS_TEXT = """
+    的 了 是 在 和 与 及 或 有 对 将 把 被 为 于 中 上 下 等 等等 个 之 其 该 这 那 这个 那个 这些 那些 什么 哪些
+    哪个 哪一 哪 几 多少 怎么 怎样 如何 是否 有没有 有无 吗 呢 吧 啊 请问 请 一下 介绍 说说 谈谈 告诉 我 你 我们
+    提出 提到 规定 要求 明确 文件 规划 计划 方案 通知 本 本次 时期 期间 十四五 “ ” " ' ？ ? ， , 。 、 ： : ；
+    主要 具体 方面 内容 相关 关于 哪里 哪儿 里 要 应 应该 需要 怎么办 做 做法 进行 开展 目标 任务 措施 举措
+    一 二 三 四 五 第 章 节 条 部分 多 少 到 年 达到 多大 情况 分别 各自 比较 对比 区别 不同 相比 异同 它 它们
+    打算 准备 会 能 可以 又 也 都 还 以及 并 并且 包括 哪些方面 一些 有关 所 所以 因为 怎么样 么 如 是 呀
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=4096)
+def _cut(text: str) -> tuple[str, ...]:
+    return tuple(jieba.lcut(text))
+
+
+def content_terms(text: str) -> list[str]:
+    """Ordered unique content words of `text` (jieba words minus stopwords and punctuation)."""
+    seen: dict[str, None] = {}
+    for w in _cut(text):
+        w = w.strip()
+        if not w or w in STOPWORDS or _PUNCT.fullmatch(w):
+            continue
+        if len(w) == 1 and not w.isdigit() and w not in _SINGLE_OK:
+            continue
+        seen.setdefault(w, None)
+    return list(seen)
+
+
+# Single characters that still carry meaning in plan questions.
+_SINGLE_OK = frozenset("村镇县市省乡校园港煤")
+
+
+def bigrams(text: str) -> set[str]:
+    """Character bigrams of the CJK/alnum runs of `text` (segmentation-free overlap)."""
+    out: set[str] = set()
+    for run in _PUNCT.split(text):
+        out.update(run[i : i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def idf(df: int, n_docs: int) -> float:
+    return math.log(1.0 + (n_docs + 1) / (df + 0.5))
+
+
+def weighted_coverage(terms: Iterable[str], weights: dict[str, float], text: str) -> float:
+    """Share of the terms' total weight found (as substrings) in `text`."""
+    total = hit = 0.0
+    for t in terms:
+        w = weights.get(t, 1.0)
+        total += w
+        if t in text:
+            hit += w
+    return hit / total if total else 0.0
+
+
+def bigram_overlap(q_bigrams: set[str], text: str) -> float:
+    """Share of the question's bigrams present in `text`."""
+    if not q_bigrams:
+        return 0.0
+    tb = bigrams(text)
+    return len(q_bigrams & tb) / len(q_bigrams)
