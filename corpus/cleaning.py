@@ -99,9 +99,7 @@ def should_join(prev: str, nxt: str) -> bool:
         pass  # a closing quote or bracket mid-sentence: “双元” / 育人模式
     elif prev[-1] in SENTENCE_END or _TITLE_END.search(prev) or prev[-1] == "|":
         return False
-    if _LIST_START.match(nxt) or match_heading(nxt) is not None:
-        return False
-    return True
+    return not (_LIST_START.match(nxt) or match_heading(nxt) is not None)
 
 
 def repair_line_breaks(paragraphs: list[str]) -> tuple[list[str], int]:

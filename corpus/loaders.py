@@ -45,7 +45,7 @@ def _heading_level(style_name: str) -> int | None:
     for prefix in ("heading ", "标题 ", "标题"):
         if name.startswith(prefix) and name[len(prefix):].strip().isdigit():
             return int(name[len(prefix):].strip())
-    return 1 if name == "title" else None
+    return None  # the Title style is the document title, found by the metadata reader
 
 
 def _load_docx(path: Path) -> RawText:

@@ -147,7 +147,7 @@ def assign_structure(blocks: list[Block]) -> None:
     last_chapter, sub_list = 0, 0
     for block in blocks:
         h = block.heading
-        if h is not None and h.kind == chapter_kind:
+        if h is not None and h.kind == chapter_kind and h.kind != "styled":
             # "一、就业 … 四、劳动关系" after "三、主要指标" is a numbered list inside a chapter: a restart
             # opens such a list, which runs while its numbers follow on; then chapters resume.
             if sub_list and h.numeral == sub_list + 1 or h.numeral <= last_chapter:

@@ -1,0 +1,83 @@
+"""Indicator tables become one readable chunk per row; 专栏 boxes become chunks of their own."""
+
+from __future__ import annotations
+
+import re
+
+from planqa.corpus.tables import parse_table
+
+from tests.test_corpus_documents import JINCHENG, JIYUAN, XINZHOU
+
+
+def table_chunks(corpus, doc_id):
+    return [c for c in corpus.chunks_of(doc_id) if c.kind == "table"]
+
+
+def test_every_table_row_chunk_names_its_column_headers(corpus):
+    rows = [c for c in corpus.chunks if c.kind == "table"]
+    assert len(rows) >= 60
+    for c in rows:
+        doc = corpus.doc(c.doc_id)
+        table_block = next(b for b in doc.blocks if b.kind == "table" and b.start <= c.start < b.end)
+        headers = [h for h in table_block.table.header if h not in {"项目", "指标名称", "指标", "单位", "属性"}]
+        for header in headers:
+            assert header in c.text, (c.chunk_id, header)
+
+
+def test_jiyuan_high_skill_target_reads_alone(corpus):
+    row = next(c for c in table_chunks(corpus, JIYUAN) if "10.3" in c.text)
+    assert "高技能人才" in row.text and "2025年 10.3" in row.text and "2020年 4.5" in row.text
+    assert "一、人才发展" in row.text  # its group
+    assert row.chapter == "第一章 发展基础与主要目标" and row.section == "第四节 主要目标"
+
+
+def test_jincheng_high_skill_total_reads_alone(corpus):
+    row = next(c for c in table_chunks(corpus, JINCHENG) if "高技能人才总量" in c.text)
+    assert "其中：高技能人才总量：2020年基数 8.5 万人；“十四五”目标 12 万人；预期性" in row.text
+    assert "技能人才" in row.text.split("其中")[0]  # the group the continuation row belongs to
+    assert row.label.endswith("时期主要指标")
+
+
+def test_one_cell_per_line_table_with_wrapped_header(corpus):
+    rows = table_chunks(corpus, XINZHOU)
+    assert len(rows) == 18
+    row = next(c for c in rows if "高技能人才总量" in c.text)
+    assert "“十四五”目标 16.57 万人" in row.text and "2020年基数 1.12 万人" in row.text
+
+
+def test_table_spans_cover_caption_header_and_rows(corpus):
+    rows = table_chunks(corpus, JIYUAN)
+    doc = corpus.doc(JIYUAN)
+    assert doc.text[rows[0].start:rows[0].end].startswith("表1")
+    for a, b in zip(rows, rows[1:], strict=False):
+        assert a.end < b.start
+
+
+def test_pipe_table_parser_reads_groups_and_continuation_rows():
+    lines = [
+        "表2 主要指标 | |||",
+        "指 标 | 2020年 | 2025年 | 属性 |",
+        "一、技能 | |||",
+        "1. 技能人才总量(万人) | 13.4 | 23.01 | 预期性 |",
+        "2. 其中:高技能人才(万人) | 4.5 | 10.3 | 预期性 |",
+    ]
+    table = parse_table(lines, 0)
+    assert table.header == ["指标", "2020年", "2025年", "属性"]
+    assert table.render_row(1) == "表2主要指标 · 一、技能 · 2. 其中：高技能人才（万人）：2020年 4.5；2025年 10.3；预期性"
+
+
+def test_boxes_are_labelled_chunks(corpus):
+    boxes = [c for c in corpus.chunks if c.kind == "box"]
+    labels = {c.label for c in boxes}
+    assert "专栏1 人才培养支持专项行动" in labels
+    assert "专栏2 职业教育改革发展重点任务" in labels
+    for c in boxes:
+        assert re.match(r"专栏\s?\d+", c.label)
+    first = next(c for c in boxes if c.label == "专栏1 人才培养支持专项行动")
+    assert first.text.startswith("专栏1 人才培养支持专项行动\n1.实施“高层次人才双引双培”行动")
+
+
+def test_box_ends_where_the_body_text_resumes(corpus):
+    # in 济源 the numbered box items are followed by the next chapter's unnumbered introduction
+    resumed = next(c for c in corpus.chunks_of(JIYUAN) if c.text.startswith("坚持技能就业、技能富民、技能强企"))
+    assert resumed.kind == "text"
