@@ -18,10 +18,13 @@ stamp=".venv/.planqa-installed${extras:+-test}"
 hash=$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
   echo "[planqa] installing planqa$extras (torch pinned to the local CPU wheel)" >&2
-  .venv/bin/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-  # torch first and pinned, so no dependency can pull the CUDA build
-  .venv/bin/python -m pip install --quiet "torch==2.13.0" 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -m pip install --quiet -e ".$extras" 2>&1 | grep -v "^WARNING: Location" || true
+  log=.venv/install.log
+  {
+    .venv/bin/python -m pip install --upgrade pip &&
+    # torch first and pinned, so no dependency can pull the CUDA build
+    .venv/bin/python -m pip install "torch==2.13.0" &&
+    .venv/bin/python -m pip install -e ".$extras"
+  } > "$log" 2>&1 || { tail -40 "$log" >&2; echo "[planqa] install failed; full log: $log" >&2; exit 1; }
   .venv/bin/python -c "import planqa, torch; assert torch.__version__.startswith('2.13.0')"
   echo "$hash" > "$stamp"
 fi
