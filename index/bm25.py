@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+# k1 1.2 / b 0.75 (the textbook values) beat bm25s' k1 1.5 on the dev set: MRR@10 0.869 vs 0.859.
+K1, B = 1.2, 0.75
 _DATA = resources.files("planqa.index") / "data"
 # Tokens that carry no meaning for retrieval: punctuation, whitespace, single ASCII symbols.
 _JUNK = re.compile(r"^[\W_]+$")
@@ -54,6 +57,12 @@ class Tokenizer:
         return [self.tokenize(t) for t in texts]
 
 
+@functools.lru_cache(maxsize=1)
+def default_tokenizer() -> Tokenizer:
+    """Loading jieba's dictionary takes ~1 s; the tokenizer is immutable after construction, so share it."""
+    return Tokenizer()
+
+
 class BM25Index:
     """bm25s over pre-tokenised chunks; rows are the chunk rows of the index version."""
 
@@ -65,7 +74,7 @@ class BM25Index:
     def build(cls, corpus_tokens: list[list[str]]) -> BM25Index:
         import bm25s
 
-        model = bm25s.BM25()
+        model = bm25s.BM25(k1=K1, b=B)
         # An empty chunk would give bm25s an empty row; a placeholder keeps row numbers aligned.
         tokens = [toks or ["<empty>"] for toks in corpus_tokens]
         if tokens:

@@ -11,6 +11,7 @@ from planqa.index.encoders import Encoder
 from planqa.index.faiss_store import VectorStore, choose_kind
 from planqa.index.manifest import Manifest, corpus_fingerprint
 from planqa.index.store import IndexState
+from planqa.index.texts import index_text
 
 Progress = Callable[[int, int, str], None]
 ENCODE_BATCH = 32
@@ -42,9 +43,11 @@ def build_state(
     todo: list[int] = []
     reusable = reuse is not None and reuse.manifest.encoder_id == encoder.encoder_id and reuse.vectors.dim == encoder.dim
     same_tokenizer = reuse is not None and reuse.manifest.tokenizer == tokenizer.config_hash
+    texts = [index_text(c, records.get(c.doc_id, {})) for c in chunks]
     for i, c in enumerate(chunks):
         row = reuse.row_of.get(c.chunk_id) if reuse is not None else None
-        if row is not None and reuse.chunks[row].text == c.text:
+        old = reuse.chunks[row] if row is not None else None
+        if old is not None and index_text(old, reuse.documents.get(old.doc_id, {})) == texts[i]:
             if reusable:
                 vectors[i] = reuse.vectors.vectors[row]
             else:
@@ -58,11 +61,11 @@ def build_state(
     progress(0, total, f"编码 {total} 个段落 / encoding {total} chunks")
     for start in range(0, total, ENCODE_BATCH):
         rows = todo[start : start + ENCODE_BATCH]
-        vectors[rows] = encoder.encode_documents([chunks[i].text for i in rows])
+        vectors[rows] = encoder.encode_documents([texts[i] for i in rows])
         progress(min(start + ENCODE_BATCH, total), total, f"编码 / encoding {encoder.name}")
     for i, toks in enumerate(tokens):
         if toks is None:
-            tokens[i] = tokenizer.tokenize(chunks[i].text)
+            tokens[i] = tokenizer.tokenize(texts[i])
     progress(total, total, "建立 BM25 与 FAISS 索引 / building BM25 and FAISS")
 
     kind = choose_kind(n, index_kind)

@@ -42,6 +42,7 @@ class Encoder(Embeddings):
     dim: int = 0
     fallback: bool = False  # True when this encoder replaces a model that could not be loaded
     note: str = ""  # plain-language explanation shown by the CLI and the page when fallback is True
+    fallback_reason: str = ""  # technical detail (why the configured model did not load), for logs
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
         raise NotImplementedError
@@ -93,15 +94,23 @@ class UseEncoder(Encoder):
     dim = 512
 
     def __init__(self, threads: int | None = None, fallback: bool = False, note: str = "") -> None:
-        self.threads = threads or max(1, min(4, os.cpu_count() or 1))
+        # One BLAS thread: a query is one short sentence, and on a busy 2-core machine a multi-threaded
+        # BLAS call waits for every thread to be scheduled (measured: 8 ms with 1 thread, 300 ms with 2).
+        self.threads = threads or 1
         self.fallback = fallback
         self.note = note
         self._model = _load_use(self.threads)
 
-    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return _normalise(self._model.encode(list(texts)))
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)  # USE is symmetric: no query instruction
 
 
 class SentenceTransformerEncoder(Encoder):
@@ -198,4 +207,6 @@ def create_encoder(settings: Settings) -> Encoder:
             f"Cannot load encoder model {model} ({reason}) and the fallback encoder is disabled; "
             f"put the model in a local folder and set PLANQA_MODEL=<folder>."
         )
-    return UseEncoder(fallback=True, note=fallback_note(model))
+    encoder = UseEncoder(fallback=True, note=fallback_note(model))
+    encoder.fallback_reason = reason
+    return encoder

@@ -6,12 +6,11 @@ import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from planqa.corpus.models import Chunk
 
 # Administrative suffixes: "晋城市" is also called "晋城"; "青海省" "青海".
 _SUFFIX = re.compile(r"(特别行政区|自治区|自治州|自治县|地区|新区|示范区|省|市|县|区|州|盟|旗)$")
 # A region at the start of a title: "晋城市“十四五”…" -> 晋城市 (used when the corpus left region empty).
-_TITLE_REGION = re.compile(r"^([\u4e00-\u9fff]{2,7}?(?:省|自治区|市|县|区|州|盟))")
+_TITLE_REGION = re.compile(r"([\u4e00-\u9fff]{2,3}(?:省|自治区|市|县|州|盟))")
 # Words that look like places but name no particular one, so they must never trigger diversification.
 _GENERIC = {"国家", "全国", "中国", "中央", "我国", "全省", "全市", "本市", "本省", "集团"}
 
@@ -20,7 +19,7 @@ def region_names(record: dict) -> set[str]:
     """Every name a question could use for a document's region: full and without the suffix."""
     region = (record.get("region") or "").strip()
     if not region:
-        m = _TITLE_REGION.match(record.get("title") or "")
+        m = _TITLE_REGION.search((record.get("title") or "")[:20])
         region = m.group(1) if m else ""
     names: set[str] = set()
     for part in re.split(r"[、,，/\s]+", region):
@@ -68,7 +67,8 @@ def named_groups(query: str, documents: dict[str, dict]) -> list[set[str]]:
 
 
 def allowed_mask(
-    chunks: Sequence[Chunk],
+    row_doc: np.ndarray,
+    row_kind: np.ndarray,
     documents: dict[str, dict],
     doc_ids: Iterable[str] | None = None,
     regions: Iterable[str] | None = None,
@@ -77,25 +77,18 @@ def allowed_mask(
     """Boolean row mask, or None when nothing is filtered. Filters combine with AND."""
     if not doc_ids and not regions and not kinds:
         return None
-    allowed_docs: set[str] | None = None
+    mask = np.ones(len(row_doc), dtype=bool)
     if doc_ids:
-        allowed_docs = set(doc_ids)
+        mask &= doc_mask(row_doc, set(doc_ids))
     if regions:
-        in_regions = docs_in_regions(documents, regions)
-        allowed_docs = in_regions if allowed_docs is None else allowed_docs & in_regions
-    kind_set = set(kinds) if kinds else None
-    return np.fromiter(
-        (
-            (allowed_docs is None or c.doc_id in allowed_docs) and (kind_set is None or c.kind in kind_set)
-            for c in chunks
-        ),
-        dtype=bool,
-        count=len(chunks),
-    )
+        mask &= doc_mask(row_doc, docs_in_regions(documents, regions))
+    if kinds:
+        mask &= np.isin(row_kind, list(set(kinds)))
+    return mask
 
 
-def doc_mask(chunks: Sequence[Chunk], doc_ids: set[str]) -> np.ndarray:
-    return np.fromiter((c.doc_id in doc_ids for c in chunks), dtype=bool, count=len(chunks))
+def doc_mask(row_doc: np.ndarray, doc_ids: set[str]) -> np.ndarray:
+    return np.isin(row_doc, list(doc_ids)) if doc_ids else np.zeros(len(row_doc), dtype=bool)
 
 
 def round_robin(ranked_lists: Sequence[Sequence[int]], k: int) -> list[int]:

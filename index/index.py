@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from planqa.corpus.models import Chunk
 from planqa.index import filters
-from planqa.index.bm25 import Tokenizer
+from planqa.index.bm25 import Tokenizer, default_tokenizer
 from planqa.index.builder import Progress, build_state
 from planqa.index.encoders import Encoder, create_encoder
 from planqa.index.errors import IndexMissingError, PlanIndexError
@@ -36,17 +36,17 @@ class _Scored:
 class _Query:
     """One question's BM25 scores and vector, computed once and shared by every per-place sub-search."""
 
-    def __init__(self, text: str, index: Index) -> None:
+    def __init__(self, text: str, index: Index, state: IndexState) -> None:
         self.text = text
         self._index = index
+        self._state = state
         self._bm25: np.ndarray | None = None
         self._vec: np.ndarray | None = None
 
     @property
     def bm25(self) -> np.ndarray:
         if self._bm25 is None:
-            st = self._index._state
-            self._bm25 = st.bm25.scores(self._index.tokenizer.tokenize(self.text))
+            self._bm25 = self._state.bm25.scores(self._index.tokenizer.tokenize(self.text))
         return self._bm25
 
     @property
@@ -75,7 +75,7 @@ class Index:
         self._state = state
         self.version_dir = version_dir
         self.encoder = encoder
-        self.tokenizer = tokenizer or Tokenizer()
+        self.tokenizer = tokenizer or default_tokenizer()
         self.last_report: IngestReport | None = None  # of the last update (the CLI shows its errors)
 
     # ---------- what the index holds ----------
@@ -143,28 +143,27 @@ class Index:
         naming one puts that document's passages first. Explicit doc_ids/regions filters switch that off."""
         if mode not in MODES:
             raise ValueError(f"未知的检索模式 {mode!r} / unknown search mode {mode!r}; choose one of {MODES}")
-        st = self._state
+        st = self._state  # one consistent version for the whole search, even if an update lands meanwhile
         if not query.strip() or not st.chunks or k <= 0:
             return []
         doc_ids = list(doc_ids) if doc_ids else None
         regions = list(regions) if regions else None
-        mask = filters.allowed_mask(st.chunks, st.documents, doc_ids, regions, kinds)
-        q = _Query(query, self)
+        mask = filters.allowed_mask(st.row_doc, st.row_kind, st.documents, doc_ids, regions, kinds)
+        q = _Query(query, self, st)
         groups = filters.named_groups(query, st.documents) if diversify and not doc_ids and not regions else []
         if not groups:
-            return self._hits(self._rank(q, k, mode, mask))
-        lists = [self._rank(q, k, mode, _and(mask, filters.doc_mask(st.chunks, g))) for g in groups]
+            return self._hits(st, self._rank(st, q, k, mode, mask))
+        lists = [self._rank(st, q, k, mode, _and(mask, filters.doc_mask(st.row_doc, g))) for g in groups]
         by_row = {s.row: s for lst in lists for s in lst}
         rows = filters.round_robin([[s.row for s in lst] for lst in lists], k)
         if len(rows) < k:  # the named documents ran out: fill with the best of the rest
-            for s in self._rank(q, k + len(rows), mode, mask):
+            for s in self._rank(st, q, k + len(rows), mode, mask):
                 if s.row not in by_row and len(rows) < k:
                     by_row[s.row] = s
                     rows.append(s.row)
-        return self._hits([by_row[r] for r in rows])
+        return self._hits(st, [by_row[r] for r in rows])
 
-    def _rank(self, q: _Query, k: int, mode: str, mask: np.ndarray | None) -> list[_Scored]:
-        st = self._state
+    def _rank(self, st: IndexState, q: _Query, k: int, mode: str, mask: np.ndarray | None) -> list[_Scored]:
         if mask is not None and not mask.any():
             return []
         if mode == "bm25":
@@ -185,8 +184,8 @@ class Index:
         order = np.argsort(-fused, kind="stable")[:k]
         return [_Scored(int(pool[i]), float(fused[i]), float(bm_pool[i]), float(dense_pool[i])) for i in order]
 
-    def _hits(self, scored: Sequence[_Scored]) -> list[Hit]:
-        st = self._state
+    @staticmethod
+    def _hits(st: IndexState, scored: Sequence[_Scored]) -> list[Hit]:
         hits = []
         for rank, s in enumerate(scored, start=1):
             chunk = st.chunks[s.row]
@@ -213,9 +212,11 @@ class Index:
             new = {rec["doc_id"]: (rec, list(cs)) for rec, cs in loaded}
             pairs: list[DocChunks] = []
             for rec, cs in group_by_doc(self._state.documents, self._state.chunks):
-                pairs.append(new.pop(rec["doc_id"]) if rec["doc_id"] in new else (rec, cs))
-                if pairs[-1][0] is not rec:
+                if rec["doc_id"] in new:  # replaced in place, so document order stays stable
+                    pairs.append(new.pop(rec["doc_id"]))
                     report.replaced.append(rec["doc_id"])
+                else:
+                    pairs.append((rec, cs))
             pairs += list(new.values())
             report.added += list(new)
             self._commit(pairs, progress, report)
@@ -299,7 +300,7 @@ def open_index(
     which only `rebuild` should use).
     """
     encoder = encoder or create_encoder(settings)
-    tokenizer = Tokenizer()
+    tokenizer = default_tokenizer()
     folder = current_version(settings.index_dir)
     if folder is None:
         if not build_demo_if_missing:
@@ -320,7 +321,7 @@ def build_index(
 ) -> Index:
     """A fresh index from files/folders, replacing whatever index is live (atomically)."""
     encoder = encoder or create_encoder(settings)
-    tokenizer = tokenizer or Tokenizer()
+    tokenizer = tokenizer or default_tokenizer()
     index = Index(settings, _empty_state(encoder, tokenizer, settings), None, encoder, tokenizer)
     index.rebuild(paths, progress)
     return index

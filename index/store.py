@@ -16,6 +16,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 from planqa.corpus.models import Chunk, Document
 from planqa.index.bm25 import BM25Index
 from planqa.index.errors import IndexFormatError
@@ -48,10 +49,15 @@ class IndexState:
     vectors: VectorStore
     bm25: BM25Index
     row_of: dict[str, int] = field(default_factory=dict)  # chunk_id -> row
+    # Per-row doc_id and kind as arrays, so filters are one vectorised comparison, not a Python loop.
+    row_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    row_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
 
     def __post_init__(self) -> None:
         if not self.row_of:
             self.row_of = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        self.row_doc = np.array([c.doc_id for c in self.chunks], dtype=object)
+        self.row_kind = np.array([c.kind for c in self.chunks], dtype=object)
 
 
 def save_state(state: IndexState, folder: Path) -> None:

@@ -50,8 +50,18 @@ def _utf8_stdout() -> None:
 
 
 def _progress() -> Callable[[int, int, str], None]:
+    """One updating line on a terminal; about every 10 % as separate lines in a log."""
+    tty = sys.stderr.isatty()
+    last = {"step": -1}
+
     def report(done: int, total: int, message: str) -> None:
-        print(f"\r[{done}/{total}] {message}", end="\n" if done >= total else "", file=sys.stderr, flush=True)
+        if tty:
+            print(f"\r[{done}/{total}] {message}", end="\n" if done >= total else "", file=sys.stderr, flush=True)
+            return
+        step = 10 * done // total if total else 10
+        if step != last["step"] or done >= total:
+            last["step"] = step
+            print(f"[{done}/{total}] {message}", file=sys.stderr, flush=True)
 
     return report
 
@@ -59,6 +69,8 @@ def _progress() -> Callable[[int, int, str], None]:
 def _note(index) -> None:
     if index.encoder_note:
         print(f"注意 / note: {index.encoder_note}", file=sys.stderr)
+        if index.encoder.fallback_reason:
+            print(f"  原因 / reason: {index.encoder.fallback_reason}", file=sys.stderr)
 
 
 def _open(settings: Settings):

@@ -25,7 +25,7 @@ class Settings:
     # Retrieval
     top_k: int = 8
     fusion: str = "weighted"  # weighted | rrf
-    bm25_weight: float = 0.5
+    bm25_weight: float = 0.9  # chosen on the dev set (bench/RESULTS.md)
     chunk_max_tokens: int = 400
     chunk_min_chars: int = 40
     # LLM answerer (any OpenAI-compatible endpoint)

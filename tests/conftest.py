@@ -44,8 +44,9 @@ def demo_index(tmp_path_factory, use_encoder):
     """The demo corpus index, built once per session with the USE encoder. Treat it as read-only:
     tests that add/remove documents use `demo_index_copy`."""
     from planqa.index import build_index
+    from planqa.index.fusion import DEV_TUNED_BM25_WEIGHT
 
-    settings = Settings(home=tmp_path_factory.mktemp("demo_home"))
+    settings = Settings(home=tmp_path_factory.mktemp("demo_home"), bm25_weight=DEV_TUNED_BM25_WEIGHT)
     return build_index(settings, [DEMO_CORPUS], encoder=use_encoder)
 
 
@@ -56,6 +57,6 @@ def demo_index_copy(tmp_path, demo_index, use_encoder):
 
     from planqa.index import open_index
 
-    settings = Settings(home=tmp_path / "home_copy")
+    settings = demo_index.settings.with_(home=tmp_path / "home_copy")
     shutil.copytree(demo_index.settings.index_dir, settings.index_dir)
     return open_index(settings, build_demo_if_missing=False, encoder=use_encoder)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
+
 from planqa.corpus import build_corpus, load_documents
 from planqa.corpus.encoding import decode_text
 from planqa.corpus.errors import CorpusError
-
 from tests.test_corpus_documents import GAOPING, JIYUAN
 
 

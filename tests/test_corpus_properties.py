@@ -7,6 +7,7 @@ import unicodedata
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from planqa.corpus.chunking import chunk_document
 from planqa.corpus.normalize import match_key, normalize_line
 from planqa.corpus.structure import build_document

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from planqa.corpus import outline
-
 from tests.test_corpus_documents import COMPILATION, GAOPING, JINCHENG, JIYUAN, XINZHOU
 
 CN_TEN = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]

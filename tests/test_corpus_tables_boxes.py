@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from planqa.corpus.tables import parse_table
-
 from tests.test_corpus_documents import JINCHENG, JIYUAN, XINZHOU
 
 

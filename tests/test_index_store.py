@@ -7,10 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from planqa.corpus.models import Chunk, Document
 from planqa.index import EncoderMismatchError, open_index
-from planqa.index.bm25 import Tokenizer
+from planqa.index.bm25 import default_tokenizer
 from planqa.index.encoders import (
     USE_ID,
     EncoderUnavailableError,
@@ -22,6 +21,7 @@ from planqa.index.errors import IndexMissingError
 from planqa.index.index import Index, _empty_state
 from planqa.index.store import document_record
 from planqa.index.versions import current_version
+
 from planqa.settings import Settings
 
 
@@ -58,7 +58,7 @@ def counting() -> CountingEncoder:
 
 
 def new_index(settings: Settings, encoder, docs=(JC, XZ)) -> Index:
-    tok = Tokenizer()
+    tok = default_tokenizer()
     index = Index(settings, _empty_state(encoder, tok, settings), None, encoder, tok)
     index.add_documents(list(docs))
     return index
@@ -70,6 +70,7 @@ def test_fallback_encoder_when_model_is_missing(monkeypatch):
     enc = create_encoder(settings)
     assert isinstance(enc, UseEncoder) and enc.fallback and enc.encoder_id == USE_ID
     assert "BAAI/bge-small-zh-v1.5-not-downloaded" in enc.note and "备用编码器" in enc.note
+    assert "offline" in enc.fallback_reason
     vecs = enc.encode_documents(["高技能人才", "产教融合"])
     assert vecs.shape == (2, 512) and vecs.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
@@ -159,7 +160,8 @@ def test_add_replace_remove_without_reencoding_untouched_chunks(tmp_path, counti
     settings = Settings(home=tmp_path / "home")
     index = new_index(settings, counting)
     assert counting.encoded == 6
-    vec_jc = index._state.vectors.vectors[index._state.row_of[JC[1][0].chunk_id]].copy()
+    kept = XZ[1][0].chunk_id  # never touched below: its stored vector must survive bit for bit
+    vec_kept = index._state.vectors.vectors[index._state.row_of[kept]].copy()
 
     report = index.add_documents([GP])  # add: only the new document is encoded
     assert report.added == ["gp"] and report.chunks_encoded == 2 and counting.encoded == 8
@@ -178,7 +180,7 @@ def test_add_replace_remove_without_reencoding_untouched_chunks(tmp_path, counti
     report = index.add_documents([JC])  # re-adding the same file twice: second time encodes nothing
     index.add_documents([JC])
     assert counting.encoded == 12
-    np.testing.assert_allclose(index._state.vectors.vectors[index._state.row_of[JC[1][0].chunk_id]], vec_jc)
+    np.testing.assert_array_equal(index._state.vectors.vectors[index._state.row_of[kept]], vec_kept)
 
     reopened = open_index(settings, build_demo_if_missing=False, encoder=counting)
     assert len(reopened) == 3 + 3 + 2 and counting.encoded == 12
@@ -200,8 +202,8 @@ def test_failed_write_leaves_previous_index_usable(tmp_path, use_encoder, monkey
     from planqa.index import store
 
     def crash(self, folder):
-        (folder / "bm25").mkdir()
-        (folder / "bm25" / "partial.bin").write_bytes(b"\0" * 10)
+        folder.mkdir()
+        (folder / "partial.bin").write_bytes(b"\0" * 10)
         raise OSError("simulated crash while writing BM25")
 
     monkeypatch.setattr(store.BM25Index, "save", crash)
@@ -224,7 +226,7 @@ def test_killed_process_mid_write_leaves_previous_index_usable(tmp_path, use_enc
     import textwrap
 
     settings = Settings(home=tmp_path / "home")
-    index = new_index(settings, use_encoder)
+    new_index(settings, use_encoder)
     live = current_version(settings.index_dir)
     child = textwrap.dedent(f"""
         import os, sys
@@ -269,3 +271,37 @@ def test_search_modes_filters_and_multi_city(tmp_path, use_encoder):
     with pytest.raises(ValueError, match="unknown search mode"):
         index.search("x", mode="fuzzy")
     assert index.search("   ") == []
+
+
+@pytest.mark.parametrize("kind", ["hnsw", "ivf"])
+def test_approximate_index_kinds_persist_and_search(tmp_path, use_encoder, kind):
+    settings = Settings(home=tmp_path / "home", index_kind=kind)
+    calls = []
+    tok = default_tokenizer()
+    index = Index(settings, _empty_state(use_encoder, tok, settings), None, use_encoder, tok)
+    index.add_documents([JC, XZ, GP], progress=lambda done, total, msg: calls.append((done, total)))
+    assert calls and calls[-1] == (8, 8)  # progress reaches total
+    assert index.manifest.index_kind == kind
+    again = open_index(settings, build_demo_if_missing=False, encoder=use_encoder)
+    assert again.search("技能大师工作室", k=1, mode="dense")[0].chunk.doc_id == "xz"
+
+
+def test_two_writers_on_one_folder_do_not_lose_updates(tmp_path, use_encoder):
+    """The page and a CLI ingest may both hold the index open: each update builds on the latest version."""
+    settings = Settings(home=tmp_path / "home")
+    first = new_index(settings, use_encoder, docs=[JC])
+    second = open_index(settings, build_demo_if_missing=False, encoder=use_encoder)
+    first.add_documents([XZ])
+    second.add_documents([GP])  # second still had the JC-only version in memory
+    final = open_index(settings, build_demo_if_missing=False, encoder=use_encoder)
+    assert {d["doc_id"] for d in final.documents()} == {"jc", "xz", "gp"}
+
+
+@pytest.mark.slow
+def test_broken_local_model_folder_falls_back_with_reason(tmp_path):
+    broken = tmp_path / "my-model"
+    broken.mkdir()
+    (broken / "config.json").write_text("{not json", encoding="utf-8")
+    enc = create_encoder(Settings(model=str(broken)))
+    assert isinstance(enc, UseEncoder) and enc.fallback and str(broken) in enc.note
+    assert enc.fallback_reason and "offline" not in enc.fallback_reason  # the load error itself

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from planqa.corpus.models import Chunk
 from planqa.index import filters, fusion
 from planqa.index.bm25 import BM25Index, Tokenizer
 from planqa.index.faiss_store import VectorStore, choose_kind
@@ -115,15 +113,14 @@ def test_named_groups_in_question_order():
 
 
 def test_allowed_mask_combines_filters():
-    chunks = [
-        Chunk(chunk_id="jc:1", doc_id="jc", text="a", kind="text"),
-        Chunk(chunk_id="jc:2", doc_id="jc", text="b", kind="table"),
-        Chunk(chunk_id="xz:1", doc_id="xz", text="c", kind="text"),
-    ]
-    assert filters.allowed_mask(chunks, DOCS) is None
-    assert filters.allowed_mask(chunks, DOCS, doc_ids=["xz"]).tolist() == [False, False, True]
-    assert filters.allowed_mask(chunks, DOCS, regions=["晋城"]).tolist() == [True, True, False]
-    assert filters.allowed_mask(chunks, DOCS, regions=["晋城市"], kinds=["table"]).tolist() == [False, True, False]
+    row_doc = np.array(["jc", "jc", "xz"], dtype=object)
+    row_kind = np.array(["text", "table", "text"], dtype=object)
+    assert filters.allowed_mask(row_doc, row_kind, DOCS) is None
+    assert filters.allowed_mask(row_doc, row_kind, DOCS, doc_ids=["xz"]).tolist() == [False, False, True]
+    assert filters.allowed_mask(row_doc, row_kind, DOCS, regions=["晋城"]).tolist() == [True, True, False]
+    mask = filters.allowed_mask(row_doc, row_kind, DOCS, regions=["晋城市"], kinds=["table"])
+    assert mask.tolist() == [False, True, False]
+    assert not filters.allowed_mask(row_doc, row_kind, DOCS, regions=["火星"]).any()
 
 
 def test_round_robin_interleaves_and_skips_duplicates():
