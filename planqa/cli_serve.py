@@ -29,5 +29,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # Gradio's own health checks are noise
     print(f"PlanQA 规划问答：数据目录 {settings.home}；http://{settings.host}:{settings.port}", flush=True)
+    if settings.host not in {"127.0.0.1", "localhost", "::1"} and not settings.auth:
+        print("注意：页面对其他计算机开放且未设置登录账号（--auth 用户名:密码）", flush=True)
     launch(settings, block=True, concurrency=args.concurrency)
     return 0

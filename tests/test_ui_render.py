@@ -95,8 +95,8 @@ def test_doc_rows_and_quality_summary():
 def test_doc_tree_groups_by_chapter():
     chunks = [{"chapter": "第一章 A", "text": "a1", "chunk_id": "c1"}, {"chapter": "第一章 A", "text": "a2", "chunk_id": "c2"},
               {"chapter": "第二章 B", "text": "b1", "chunk_id": "c3", "kind": "table"}]
-    html = render.render_doc_tree({"title": "T"}, chunks)
-    assert html.count("<details") == 2 and "2 段" in html and "表格" in html
+    html = render.render_doc_tree({"title": "T", "quality": {"warnings": ["页眉残留"]}}, chunks)
+    assert html.count("<details") == 2 and "2 段" in html and "表格" in html and "页眉残留" in html
 
 
 def test_metric_rows_flatten_nested_numbers():

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from planqa.ui.uploads import UploadRejected, safe_filename, store_upload, target_path
 
 

@@ -106,7 +106,8 @@ class Backend:
     # ---- start-up
 
     def _progress(self, done: int, total: int, msg: str = "") -> None:
-        self.status.done, self.status.total, self.status.message = done, total, msg or self.status.message
+        zh = (msg or "").split(" / ")[0].strip()  # the index reports "中文 / English"; the page is Chinese
+        self.status.done, self.status.total, self.status.message = done, total, zh or self.status.message
         log.info("索引构建 %s/%s %s", done, total, msg)
 
     def load(self) -> None:
@@ -153,13 +154,13 @@ class Backend:
     @property
     def index(self) -> Any:
         if self._index is None or not self.status.ready:
-            raise NotReady(self.status.text())
+            raise NotReady(f"知识库尚未就绪，请稍候再试。{self.status.text()}")
         return self._index
 
     @property
     def engine(self) -> Any:
         if self._engine is None or not self.status.ready:
-            raise NotReady(self.status.text())
+            raise NotReady(f"知识库尚未就绪，请稍候再试。{self.status.text()}")
         return self._engine
 
     @property

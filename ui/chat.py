@@ -60,16 +60,6 @@ def clear(nonce: int) -> tuple[str, list[render.Turn], str, dict | None, int]:
     return render.render_conversation([]), [], render.source_panel_placeholder(nonce), None, nonce
 
 
-def filters(backend: Backend) -> tuple[list[tuple[str, str]], list[str]]:
-    """Choices for the document and region filters."""
-    try:
-        docs = backend.documents()
-    except NotReady:
-        return [], []
-    regions = sorted({r for d in docs if (r := render.field_of(d, "region"))})
-    return [(render.doc_choice_label(d), render.field_of(d, "doc_id")) for d in docs], regions
-
-
 def status(backend: Backend) -> dict[str, Any]:
     s = backend.status
     return {"stage": s.stage, "ready": s.ready, "done": s.done, "total": s.total, "message": s.text()}

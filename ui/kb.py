@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+
 from planqa.ui import render
 from planqa.ui.backend import Backend, NotReady
 from planqa.ui.uploads import DOC_EXTENSIONS, UploadRejected, store_upload
@@ -21,24 +22,15 @@ def _gr_progress(progress: gr.Progress):
     return report
 
 
-def doc_choices(backend: Backend) -> list[tuple[str, str]]:
+def refresh(backend: Backend) -> tuple[list[list[Any]], Any, Any, Any]:
+    """Table rows plus fresh choices for the KB picker and the question tab's document/region filters."""
     try:
-        return [(render.doc_choice_label(d), render.field_of(d, "doc_id")) for d in backend.documents()]
+        docs = backend.documents()
     except NotReady:
-        return []
-
-
-def table(backend: Backend) -> list[list[Any]]:
-    try:
-        return render.doc_rows(backend.documents())
-    except NotReady:
-        return []
-
-
-def refresh(backend: Backend) -> tuple[list[list[Any]], Any, Any]:
-    """Table rows plus fresh choices for the KB document picker and the question filter."""
-    choices = doc_choices(backend)
-    return table(backend), gr.update(choices=choices), gr.update(choices=choices)
+        docs = []
+    choices = [(render.doc_choice_label(d), render.field_of(d, "doc_id")) for d in docs]
+    regions = sorted({r for d in docs if (r := render.field_of(d, "region"))})
+    return render.doc_rows(docs), gr.update(choices=choices), gr.update(choices=choices), gr.update(choices=regions)
 
 
 def _errors_of(report: Any) -> list[str]:
@@ -75,7 +67,10 @@ def upload(backend: Backend, files: list[str] | None, progress: gr.Progress = PR
     return (render.render_notice("；".join(parts + problems) or "没有可索引的文件", kind), *refresh(backend))
 
 
-def delete(backend: Backend, doc_id: str | None) -> tuple:
+def delete(backend: Backend, doc_id: str | None, confirmed: str = "yes") -> tuple:
+    """`confirmed` is "no" when the user cancelled the page's confirm dialog."""
+    if confirmed == "no":
+        return (render.render_notice("已取消删除", "info"), *refresh(backend), gr.update())
     if not doc_id:
         return (render.render_notice("请先在下拉框中选择要删除的文件", "warn"), *refresh(backend), "")
     try:

@@ -69,7 +69,8 @@ class SourceView:
     @classmethod
     def from_citation(cls, c: Citation, doc: Any = None, chunk: Any = None,
                       prev_text: str = "", next_text: str = "") -> SourceView:
-        path = list(field_of(chunk, "heading_path", []) or []) or [p for p in (c.chapter, c.section) if p]
+        path = [p for p in (c.chapter, c.section) if p]
+        path += [h for h in field_of(chunk, "heading_path", []) or [] if h not in path]  # deeper headings
         return cls(
             n=c.n, doc_id=c.doc_id, chunk_id=c.chunk_id,
             doc_title=c.doc_title or field_of(doc, "title"),
@@ -149,17 +150,23 @@ def _source_list(views: Sequence[SourceView]) -> str:
             f'<span class="src-li-title">{esc(v.doc_title)}</span>'
             f'<span class="src-li-path">{path}</span></li>'
         )
-    return f'<ol class="src-list">{"".join(items)}</ol>' if items else ""
+    if not items:
+        return ""
+    is_open = " open" if len(items) <= 3 else ""  # long lists fold away; the chips in the text still work
+    return (f'<details class="src-details"{is_open}><summary>出处 {len(items)} 条</summary>'
+            f'<ol class="src-list">{"".join(items)}</ol></details>')
 
 
 def render_assistant(answer: Answer | None, views: Sequence[SourceView], pending: bool = False) -> str:
     if answer is None:
         return '<div class="bot-card pending"><span class="dots">正在检索与作答…</span></div>'
     if answer.refused:
-        body = (f'<div class="bot-card refusal"><div class="refusal-title">未能作答</div>'
-                f'<div class="refusal-reason">原因：{esc(refusal_text(answer))}</div>')
-        if answer.answer.strip():
-            body += f'<div class="refusal-text">{_paragraphs(esc(answer.answer))}</div>'
+        reason, text = refusal_text(answer), answer.answer.strip()
+        body = '<div class="bot-card refusal"><div class="refusal-title">未能作答</div>'
+        if text:
+            body += f'<div class="refusal-text">{_paragraphs(esc(text))}</div>'
+        if reason not in text:  # the engine often writes the reason into the answer already
+            body += f'<div class="refusal-reason">原因：{esc(reason)}</div>'
     else:
         cls = "bot-card answer pending" if pending else "bot-card answer"
         body = f'<div class="{cls}"><div class="answer-text">{render_answer_text(answer.answer, [v.n for v in views])}</div>'
@@ -210,10 +217,18 @@ def render_notice(text: str, kind: str = "info") -> str:
     return f'<div class="notice notice-{esc(kind)}">{esc(text)}</div>'
 
 
+def render_progress(text: str, done: int, total: int) -> str:
+    """A notice with a progress bar (start-up index build)."""
+    bar = f'<progress max="{max(int(total), 1)}" value="{int(done)}"></progress>' if total else ""
+    return f'<div class="notice notice-info pq-progress">{esc(text)}{bar}</div>'
+
+
 def render_encoder_banner(note: str) -> str:
     if not note:
         return ""
-    return render_notice(f"当前使用内置备用向量模型（检索效果可能略差）：{note}", "warn")
+    # The index gives a bilingual note ("中文 / English"); the page is Chinese.
+    zh = note.split(" / ")[0].strip()
+    return render_notice(f"⚠ {zh}。语义检索效果可能略差，关键词检索不受影响。", "warn")
 
 
 # --------------------------------------------------------------------------- knowledge base
@@ -268,7 +283,10 @@ def render_doc_tree(doc: Any, chunks: Sequence[Any]) -> str:
             + "".join(f'<span class="src-meta-item">{esc(m)}</span>'
                       for m in (field_of(doc, "doc_number"), field_of(doc, "issuer"),
                                 field_of(doc, "date"), field_of(doc, "region"), field_of(doc, "source")) if m)
-            + f"</div><div class=\"tree-count\">共 {len(chunks)} 段</div></div>")
+            + f"</div><div class=\"tree-count\">共 {len(chunks)} 段 · 文本质量：{esc(quality_summary(field_of(doc, 'quality', None)))}</div>"
+            + "".join(f'<div class="warn">⚠ {esc(w)}</div>'
+                      for w in field_of(field_of(doc, "quality", None), "warnings", []) or [])
+            + "</div>")
     groups: list[tuple[str, list[Any]]] = []
     for ch in chunks:
         chapter = field_of(ch, "chapter") or "（正文开头）"
@@ -304,4 +322,33 @@ def metric_rows(metrics: dict[str, Any], prefix: str = "") -> list[list[Any]]:
             rows.append([name, str(value)])
         elif isinstance(value, int | float):
             rows.append([name, round(float(value), 4)])
+    return rows
+
+
+METRIC_LABELS = {
+    "n": "题数", "n_answerable": "可回答题数", "n_unanswerable": "不可回答题数",
+    "citation_precision": "引用精确率", "citation_recall": "引用召回率",
+    "supported_sentence_ratio": "有据句子比例", "numeric_accuracy": "数字准确率",
+    "keyword_recall": "关键词召回率", "keyword_accuracy": "关键词全中率", "chapter_accuracy": "章节准确率",
+    "doc_accuracy": "文件准确率", "correct_refusal_rate": "正确拒答率", "false_refusal_rate": "误拒率",
+    "refusal_precision": "拒答精确率", "mean_ms": "平均耗时（毫秒）", "p50_ms": "P50 耗时（毫秒）",
+    "p95_ms": "P95 耗时（毫秒）",
+}
+
+
+def metric_label(key: str) -> str:
+    if key.startswith("recall@"):
+        return f"召回率@{key.split('@', 1)[1]}"
+    return METRIC_LABELS.get(key, key.upper() if "@" in key else key)
+
+
+def metric_table(blocks: dict[str, dict[str, Any]]) -> list[list[Any]]:
+    """[类别, 指标, 数值] rows; metrics that do not apply (None) show as “—”."""
+    rows = []
+    for group, values in blocks.items():
+        for key, value in values.items():
+            if isinstance(value, dict | list):
+                continue
+            shown = "—" if value is None else (round(float(value), 4) if isinstance(value, int | float) else value)
+            rows.append([group, metric_label(key), shown])
     return rows
