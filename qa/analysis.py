@@ -6,26 +6,29 @@ import re
 from dataclasses import dataclass, field
 
 import jieba.posseg as pseg
+
 from planqa.qa.catalog import Catalog
 from planqa.qa.terms import content_terms
 
 QTYPES = ("number", "measure", "metadata", "chapter", "comparison", "general")
 
 # Order matters: the first matching family wins (metadata and chapter questions also say "什么").
-_METADATA = re.compile(r"文号|字号|发文|印发|发布|公布|成文|哪个(?:部门|单位|机关)|哪(?:一)?天|日期|什么时候(?:印发|发布|出台)|"
+_METADATA = re.compile(r"文号|字号|发文|印发|发布|公布|成文|哪[个些](?:部门|单位|机关)|哪(?:一)?天|日期|什么时候(?:印发|发布|出台)|"
                        r"标题|全称|名称是|制定机关|发文机关|施行")
 _CHAPTER = re.compile(r"哪一?[章节篇部]|第几[章节部]|哪个章节|哪个部分|哪一部分|什么章节|章节")
 _COMPARE = re.compile(r"比较|对比|相比|异同|区别|不同之处|分别|各自|两[地个份]|哪个更")
 _NUMBER = re.compile(r"多少|几[个所家项名万亿条%]|比例|比重|占比|百分|率[是为达]?|目标值|数值|数量|规模|"
-                     r"达到|增长|提高到|提升到|增加到|万人|亿元|人数|个数|指标|预期|约束性|基数")
+                     r"达到|增长|提高到|提升到|增加到|万人|亿元|人数|个数|指标|预期|约束性|基数|目标")
 _MEASURE = re.compile(r"措施|举措|怎么|如何|怎样|哪些|任务|做法|途径|办法|路径|重点|工程|行动|政策|机制|推进|加强|建设")
 # Which metadata field a question asks for.
 _FIELDS = [
     ("doc_number", re.compile(r"文号|字号|发文号")),
-    ("issuer", re.compile(r"哪个(?:部门|单位|机关)|发文机关|制定机关|谁|发布单位|印发单位|发布机关|印发机关|发布的部门")),
+    ("issuer", re.compile(r"哪[个些家](?:部门|单位|机关)|什么(?:部门|单位|机关)|发文机关|制定机关|谁|发布单位|印发单位|发布机关|印发机关|发布的部门")),
     ("date", re.compile(r"日期|哪一?天|什么时候|何时|哪一?年|时间")),
     ("title", re.compile(r"标题|全称|名称|叫什么")),
 ]
+_PAST = re.compile(r"截至|截止|十三五|已经|已|现有|目前|2020年底?|期间.*(?:累计|完成)")
+_TARGET = re.compile(r"目标|到20\d\d|要[达到提扩建]|力争|计划|预计|期末|十四五.*(?:达到|提高|扩大)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _QUOTED_TITLE = re.compile(r"《([^》]{2,60})》")
 # Place-like words that name no particular plan (jieba tags them ns too).
@@ -47,8 +50,11 @@ class Analysis:
     unknown_titles: list[str] = field(default_factory=list)  # 《…》 titles no document matches
     years: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)  # content terms to find in the evidence
+    tense: str = ""  # "target" (到2025年、目标) | "past" (截至、十三五) | "": which figures are wanted
+    soft: set[str] = field(default_factory=set)  # verbs among the terms: wording varies, they weigh less
     field: str = ""  # for metadata questions: doc_number | issuer | date | title
     ordinal: int = 0  # "第二条" → 2 (used by follow-ups)
+    heading_ref: str = ""  # a heading label the question names: "第七章", "第二节", "四、"
 
 
 def place_alias(name: str) -> str:
@@ -78,7 +84,12 @@ def named_places(text: str) -> list[str]:
     return out
 
 
+_HEADING_REF = re.compile(r"第[一二三四五六七八九十百\d]+[章节篇]|(?<![\u4e00-\u9fff])[一二三四五六七八九十]+、")
+
+
 def question_type(q: str, n_docs_named: int) -> str:
+    if _HEADING_REF.search(q) and n_docs_named < 2:  # "第七章讲什么？" asks about a heading
+        return "chapter"
     if n_docs_named >= 2 or (_COMPARE.search(q) and n_docs_named >= 1 and re.search(r"和|与|及|、|跟|同", q)):
         return "comparison"
     if _METADATA.search(q):
@@ -90,6 +101,11 @@ def question_type(q: str, n_docs_named: int) -> str:
     if _MEASURE.search(q):
         return "measure"
     return "general"
+
+
+def metadata_field(q: str) -> str:
+    """doc_number | issuer | date | title, or "" when the question asks for something else."""
+    return next((name for name, rx in _FIELDS if rx.search(q)), "")
 
 
 _ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -126,26 +142,35 @@ def analyse(question: str, catalog: Catalog) -> Analysis:
                 a.doc_ids.append(doc_id)
         else:
             a.unknown_titles.append(t)
+    if not a.doc_ids and re.search(r"(?:国家|全国).{0,10}(?:规划|纲要)", q):  # "国家…规划": the national plan
+        a.doc_ids.extend(catalog.national_docs())
     if not a.doc_ids:
-        for doc_id in catalog.docs_for_keywords(q):
-            a.doc_ids.append(doc_id)
+        a.doc_ids.extend(catalog.docs_for_keywords(q))
     a.years = list(dict.fromkeys(_YEAR.findall(q)))
+    a.tense = "past" if _PAST.search(q) else "target" if _TARGET.search(q) else ""
     a.qtype = question_type(q, len(a.doc_ids))
     if a.qtype == "metadata":
-        a.field = next((name for name, rx in _FIELDS if rx.search(q)), "")
+        a.field = metadata_field(q)
     a.ordinal = ordinal_of(q)
-    a.terms = content_terms(strip_form(q, a.places + a.unknown_places))
+    m = _HEADING_REF.search(q)
+    a.heading_ref = m.group(0) if m else ""
+    stripped = strip_form(q, a.places + a.unknown_places)
+    a.terms = content_terms(stripped)
+    verbs = {w.word for w in pseg.cut(stripped) if w.flag.startswith("v") and w.flag != "vn"}
+    a.soft = {t for t in a.terms if t in verbs}
     return a
 
 
 # Question-form phrases; removed before term extraction so they never count as evidence.
 _FORM = re.compile(r"哪一?[章节篇部](?:分)?|第几[章节部篇]|哪个(?:章节|部分)|什么(?:章节|部分)|在哪里?|是什么|是多少|"
-                   r"有哪些|有什么|分别|各自|目标值?|规划里|规划中|文件中|文件里")
+                   r"有哪些|有什么|分别|各自|目标值?|规划里|规划中|文件中|文件里|这份|这个|该|哪几|几[个所家项名年条门]|"
+                   r"多少[个所家项名万亿条门套人]?|属于|哪种|要[建达]|一部分|一章|一节|打算|准备|计划(?=[建要将])|放在|讲的?|提到的?|说了|"
+                   r"(?:的|了|吗|呢)(?=[？?]?$)")
 
 
 def strip_form(q: str, places: list[str]) -> str:
     """The question without its places, quoted titles and question-form phrases."""
     q = _QUOTED_TITLE.sub(" ", q)
-    for p in sorted(set(places) | {place_alias(p) for p in places}, key=len, reverse=True):
-        q = q.replace(p, " ")
+    for p in sorted({place_alias(p) for p in places}, key=len, reverse=True):
+        q = re.sub(re.escape(p) + r"(?:特别行政区|自治区|自治州|省|市|县|区)?", " ", q)
     return _FORM.sub(" ", q)

@@ -26,6 +26,24 @@ def meta_of(doc: Any) -> dict:
     return {k: getattr(doc, k, "") for k in keys}
 
 
+_NOT_PLACES = frozenset(["全国", "国家", "中国", "全省", "全市"])
+_TITLE_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,4}?(?:特别行政区|自治区|自治州|省|市|县))")
+
+
+def _title_places(title: str) -> list[str]:
+    """The place a title is about: its leading place, else the first '<name>省/市/县' inside it
+    (titles of compilation parts can start with quotes or damaged characters)."""
+    lead = _LEADING_PLACE.findall(title)
+    if lead:
+        return lead
+    core = re.sub(r"[“”\"'?？]|十四五|[^\u4e00-\u9fa5]", " ", title)
+    for part in core.split():
+        m = _TITLE_PLACE.search(part)
+        if m:
+            return [m.group(1)]
+    return []
+
+
 def _alias(name: str) -> str:
     base = _PLACE_SUFFIX.sub("", name)
     return base if len(base) >= 2 else name
@@ -45,9 +63,9 @@ class Catalog:
         chunks = {doc_id: sorted(chunks_of(doc_id), key=lambda c: c.order) for doc_id in docs}
         cat = cls(docs=docs, chunks=chunks)
         for doc_id, m in docs.items():
-            for name in (m.get("region") or "", *(_LEADING_PLACE.findall(m.get("title") or "")),
+            for name in (m.get("region") or "", *_title_places(m.get("title") or ""),
                          *(_LEADING_PLACE.findall(m.get("issuer") or ""))):
-                if name:
+                if name and name not in _NOT_PLACES:
                     cat.places.setdefault(_alias(name), set()).add(doc_id)
         cat._all_text = [c.text for cs in chunks.values() for c in cs]
         return cat
@@ -71,6 +89,10 @@ class Catalog:
                 if len(key) >= 2 and (alias.startswith(key) or key.startswith(alias)):
                     ids = ids | val
         return sorted(ids)
+
+    def national_docs(self) -> list[str]:
+        """Documents of the whole country (region 全国 / 国家): what "国家…规划" refers to."""
+        return sorted(d for d, m in self.docs.items() if (m.get("region") or "") in ("全国", "国家", "中国"))
 
     def place_aliases(self) -> list[str]:
         """Place names documents are about, longest first (so 晋城市 wins over 晋城)."""
@@ -101,6 +123,19 @@ class Catalog:
                 best, best_score = doc_id, score
         return best if best_score >= 0.6 else ""
 
+    def doc_in_question(self, question: str, min_share: float = 0.5) -> str:
+        """The document whose title the question mostly restates (without quotes), or ""."""
+        from planqa.qa.terms import bigrams
+
+        qb = bigrams(question)
+        best, best_share = "", 0.0
+        for doc_id, m in self.docs.items():
+            tb = bigrams(re.sub(r"十四五|[“”\"]", "", m.get("title") or ""))
+            share = len(tb & qb) / len(tb) if tb else 0.0
+            if share > best_share:
+                best, best_share = doc_id, share
+        return best if best_share >= min_share else ""
+
     def docs_for_keywords(self, question: str) -> list[str]:
         """Documents singled out by a distinctive title word (one only a single title has)."""
         owners: dict[str, set[str]] = {}
@@ -110,10 +145,19 @@ class Catalog:
                     owners.setdefault(w, set()).add(doc_id)
         hits: dict[str, int] = {}
         for w, ids in owners.items():
-            if len(ids) == 1 and len(w) >= 3 and w in question:
+            if len(ids) == 1 and len(w) >= 2 and w in question:
                 (doc_id,) = ids
-                hits[doc_id] = hits.get(doc_id, 0) + 1
+                conc, cover = self._concentration(w, doc_id)
+                if conc >= 0.6 or (cover >= 0.9 and conc >= 0.3):
+                    hits[doc_id] = hits.get(doc_id, 0) + 1
         return sorted(hits, key=lambda d: -hits[d]) if len(hits) == 1 else []
+
+    def _concentration(self, word: str, doc_id: str) -> tuple[float, float]:
+        """(share of the chunks containing `word` that belong to `doc_id`, share of the document's chunks
+        that contain it): a word of one title that runs through that document names it."""
+        chunks = self.chunks.get(doc_id, [])
+        inside = sum(word in c.text for c in chunks)
+        return inside / max(self.df(word), 1), inside / max(len(chunks), 1)
 
     # --- term statistics --------------------------------------------------------------------
     def weight(self, term: str) -> float:

@@ -8,7 +8,8 @@ from typing import Any
 
 from planqa.qa.analysis import Analysis, analyse
 from planqa.qa.catalog import Catalog
-from planqa.qa.extractive import Draft, ExtractiveAnswerer
+from planqa.qa.draft import Draft
+from planqa.qa.extractive import ExtractiveAnswerer
 from planqa.qa.followup import looks_like_followup, normalize_history, rewrite
 from planqa.qa.llm import LLMAnswerer, LLMResult, Passage, finalize, fit_passages
 from planqa.qa.models import Answer
@@ -25,12 +26,33 @@ class Engine:
         self.index = index
         self.chat_model = chat_model  # tests inject a fake / local model; default is ChatOpenAI
         self._catalog: Catalog | None = None
+        self._catalog_sig: tuple = ()
+        self.min_evidence: float | None = None  # refusal threshold override (calibration); None: default
 
     @property
     def catalog(self) -> Catalog:
-        if self._catalog is None:
+        """Corpus statistics, rebuilt when the index changed (uploads add documents to a live index)."""
+        sig = self._index_signature()
+        if self._catalog is None or sig != self._catalog_sig:
             self._catalog = Catalog.from_index(self.index)
+            self._catalog_sig = sig
         return self._catalog
+
+    def _index_signature(self) -> tuple:
+        version = getattr(self.index, "version_dir", None)
+        try:
+            size = len(self.index)
+        except TypeError:
+            size = -1
+        return (str(version), size, tuple(sorted(d.get("doc_id", "") for d in self.index.documents())))
+
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise pay for (jieba's dictionary, corpus statistics),
+        so that Answer.latency_ms measures answering, not start-up."""
+        from planqa.qa.analysis import named_places
+
+        named_places("晋城市")
+        _ = self.catalog
 
     def refresh(self) -> None:
         """Forget corpus statistics after the index changed (documents added or removed)."""
@@ -95,11 +117,13 @@ class Engine:
             return inter or list(doc_ids)
         return a.doc_ids or None
 
-    def _search(self, query: str, k: int = 8, doc_ids=None, regions=None):
-        return self.index.search(query, k=k, doc_ids=doc_ids, regions=regions)
+    def _search(self, query: str, k: int = 8, doc_ids=None, regions=None, mode: str = "hybrid"):
+        return self.index.search(query, k=k, mode=mode, doc_ids=doc_ids, regions=regions)
 
     def _extractive(self, question: str, a: Analysis, scope, regions, k: int) -> Answer:
         answerer = ExtractiveAnswerer(self.catalog, self._search, top_k=k)
+        if self.min_evidence is not None:
+            answerer.min_evidence = self.min_evidence
         return _to_answer(question, answerer.answer(a, scope, regions), "extractive")
 
     def _llm_ready(self) -> bool:

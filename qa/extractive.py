@@ -4,44 +4,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from planqa.corpus.models import Chunk
 from planqa.index.types import Hit
-from planqa.qa.analysis import Analysis
+from planqa.qa.analysis import Analysis, metadata_field
 from planqa.qa.catalog import Catalog
 from planqa.qa.citations import CitationBuilder
-from planqa.qa.evidence import Evidence, score_sentences
+from planqa.qa.draft import Draft, display_title, shared_where, short, where
+from planqa.qa.evidence import Evidence, is_heading, score_sentences, term_match
+from planqa.qa.lookups import Lookups
 from planqa.qa.refusal import MIN_EVIDENCE, weak_evidence_reason
-from planqa.qa.sentences import clean_for_answer, split_sentences
+from planqa.qa.sentences import clean_for_answer, split_sentences, with_marker
 
 SearchFn = Callable[..., list[Hit]]  # (query, k=, doc_ids=, regions=) → hits
 
 _MAX_ITEMS = 6
-_ITEM_CHARS = 90
-
-
-@dataclass
-class Draft:
-    """An answer under construction (text with markers + its citations), or a refusal reason."""
-
-    text: str = ""
-    builder: CitationBuilder | None = None
-    refusal: str = ""
-    strength: float = 0.0
-    items: list[str] = field(default_factory=list)  # the listed points (for "第二条" follow-ups)
-
-
-def _short(sentence: str, limit: int = _ITEM_CHARS) -> str:
-    s = clean_for_answer(sentence)
-    if len(s) <= limit:
-        return s
-    cut = max(s.rfind("，", 0, limit), s.rfind("；", 0, limit))
-    return (s[:cut] if cut > 20 else s[:limit]) + "……"
-
-
-def _where(chunk: Chunk) -> str:
-    return " › ".join(x for x in (chunk.chapter, chunk.section) if x)
 
 
 @dataclass
@@ -51,20 +28,37 @@ class ExtractiveAnswerer:
     top_k: int = 8
     min_evidence: float = MIN_EVIDENCE
 
+    @property
+    def lookups(self) -> Lookups:
+        return Lookups(self.catalog, self.min_evidence)
+
     def answer(self, a: Analysis, doc_ids: list[str] | None, regions: list[str] | None = None) -> Draft:
         builder = CitationBuilder(self.catalog.meta)
         if a.qtype == "comparison" and len(doc_ids or []) >= 2:
             return self._comparison(a, doc_ids, regions, builder)
         if a.qtype == "metadata" and a.field:
-            draft = self._metadata(a, doc_ids, regions, builder)
-            if not draft.refusal:
+            draft = self.lookups.metadata(a, doc_ids, builder)
+            if not draft.refusal or draft.strength < 0:
+                return draft
+        if a.qtype == "chapter":
+            draft = self.lookups.chapter(a, doc_ids, builder)
+            if draft is not None:
                 return draft
         evidence = self._evidence(a, doc_ids, regions)
         return self._compose(a, evidence, builder, with_title=True)
 
     # --- retrieval + scoring ----------------------------------------------------------------
-    def _evidence(self, a: Analysis, doc_ids: list[str] | None, regions: list[str] | None) -> list[Evidence]:
-        hits = self.search(a.question, k=self.top_k, doc_ids=doc_ids or None, regions=regions or None)
+    def _evidence(self, a: Analysis, doc_ids: list[str] | None, regions: list[str] | None,
+                  query: str = "") -> list[Evidence]:
+        hits = self.search(query or a.question, k=self.top_k, doc_ids=doc_ids or None, regions=regions or None)
+        if a.terms:  # a keyword-only pass catches passages the full question's wording hides
+            seen = {h.chunk.chunk_id for h in hits}
+            extra = self.search(" ".join(a.terms), k=self.top_k, doc_ids=doc_ids or None,
+                                regions=regions or None, mode="bm25")
+            top = max((h.score for h in hits), default=1.0)
+            for h in extra:
+                if h.chunk.chunk_id not in seen:
+                    hits.append(Hit(h.chunk, 0.5 * top, len(hits) + 1, h.bm25, h.dense, h.doc_title))
         anchors = list(a.years)
         return score_sentences(a, hits, self.catalog, anchors=anchors)
 
@@ -77,6 +71,8 @@ class ExtractiveAnswerer:
         best = max(evidence[:5], key=lambda e: e.strength)
         if best.strength < self.min_evidence:
             return weak_evidence_reason(a, list(best.missing))
+        if a.qtype == "number" and not any(e.has_number and e.strength >= self.min_evidence for e in evidence[:5]):
+            return "相关段落中没有给出所问的数字。"
         return ""
 
     # --- composition by question type -------------------------------------------------------
@@ -85,22 +81,24 @@ class ExtractiveAnswerer:
         if reason:
             return Draft(refusal=reason, strength=evidence[0].strength if evidence else 0.0)
         best = evidence[0]
-        title = self.catalog.title(best.chunk.doc_id)
+        title = display_title(self.catalog.title(best.chunk.doc_id))
         lead = f"《{title}》" if with_title else ""
         if a.qtype == "measure":
-            body, items = self._measures(a, evidence, builder)
-            text = f"{lead}{self._measure_intro(best)}\n{body}"
+            body, items, place = self._measures(a, evidence, builder)
+            intro = f"在{place}中提出：" if place else "提出："
+            text = f"{lead}{intro}\n{body}"
             return Draft(text, builder, strength=best.strength, items=items)
         if a.qtype == "chapter":
+            best = next((e for e in evidence[:10] if e.chunk.chapter), best)  # a chapter is what was asked
             n = builder.cite(best.chunk, best.text, best.hit_score)
-            where = _where(best.chunk) or "正文开头部分"
-            text = f"{lead}中，相关内容位于{where}[{n}]：{clean_for_answer(best.text)}"
+            place = where(best.chunk) or "正文开头部分"
+            text = f"{lead}中，相关内容位于{place}[{n}]：{clean_for_answer(best.text)}"
             return Draft(text, builder, strength=best.strength)
         picks = self._supporting(a, evidence)
         parts = []
         for e in picks:
             n = builder.cite(e.chunk, e.text, e.hit_score)
-            parts.append(f"{self._render(e)}[{n}]")
+            parts.append(with_marker(self._render(e), n))
         intro = "提出：" if with_title else ""
         text = f"{lead}{intro}{''.join(parts)}"
         return Draft(text, builder, strength=best.strength, items=[clean_for_answer(e.text) for e in picks])
@@ -108,8 +106,12 @@ class ExtractiveAnswerer:
     def _supporting(self, a: Analysis, evidence: list[Evidence]) -> list[Evidence]:
         """The best sentence plus up to two close runners-up from the same document."""
         best = evidence[0]
+        if a.qtype == "number" and not best.has_number:  # a figure was asked for: lead with a relevant one
+            best = next((e for e in evidence[:5] if e.has_number and e.strength >= self.min_evidence), best)
         picks = [best]
-        for e in evidence[1:12]:
+        for e in evidence[:12]:
+            if e is best:
+                continue
             if len(picks) >= (3 if a.qtype == "number" else 2):
                 break
             if e.chunk.doc_id != best.chunk.doc_id or e.score < best.score * 0.8:
@@ -119,25 +121,25 @@ class ExtractiveAnswerer:
             if any(e.text == p.text for p in picks):
                 continue
             picks.append(e)
-        # Read in document order: an answer made of scattered sentences reads better in sequence.
-        picks.sort(key=lambda e: (e.chunk.order, e.sentence.start))
-        return picks
+        # The best sentence leads (it answers the question); the rest follow in document order.
+        rest = sorted(picks[1:], key=lambda e: (e.chunk.order, e.sentence.start))
+        return [picks[0], *rest]
 
     def _render(self, e: Evidence) -> str:
         if e.chunk.kind == "table":
             return clean_for_answer(table_sentence(e.chunk.text, e.text))
         return clean_for_answer(e.text)
 
-    def _measure_intro(self, best: Evidence) -> str:
-        where = _where(best.chunk)
-        return f"在{where}中提出以下措施：" if where else "提出以下措施："
-
-    def _measures(self, a: Analysis, evidence: list[Evidence], builder: CitationBuilder) -> tuple[str, list[str]]:
+    def _measures(self, a: Analysis, evidence: list[Evidence],
+                  builder: CitationBuilder) -> tuple[str, list[str], str]:
         """The most relevant sentences of the best document, listed in document order.
 
         Plan texts state each measure in one sentence, so the top-scoring sentences (not the
         section's topic sentences) are what answers "how" questions with concrete content."""
         best = evidence[0]
+        home = self._home_section(a, best.chunk.doc_id)
+        if home:  # the question names a section: its paragraph leads are the measures
+            evidence = self._home_evidence(a, home, best) + evidence
         picked: list[Evidence] = []
         for e in evidence[:40]:
             if len(picked) >= _MAX_ITEMS - 2:
@@ -151,78 +153,86 @@ class ExtractiveAnswerer:
         lines, items = [], []
         for i, e in enumerate(picked, 1):
             n = builder.cite(e.chunk, e.text, e.hit_score)
-            item = _short(e.text, 160)
+            item = short(e.text, 160)
             items.append(item)
-            lines.append(f"{i}. {item}[{n}]")
-        return "\n".join(lines), items
+            lines.append(f"{i}. {with_marker(item, n)}")
+        return "\n".join(lines), items, shared_where([e.chunk for e in picked])
 
-    def _metadata(self, a: Analysis, doc_ids, regions, builder: CitationBuilder) -> Draft:
-        doc_id = (doc_ids or [None])[0]
-        if doc_id is None:  # no document named: the best hit's document
-            hits = self.search(a.question, k=3, doc_ids=None, regions=regions or None)
-            if not hits:
-                return Draft(refusal="未检索到相关文件。")
-            doc_id = hits[0].chunk.doc_id
-        meta = self.catalog.meta(doc_id)
-        value = meta.get(a.field, "") or ""
-        label = {"doc_number": "文号", "issuer": "发文机关", "date": "印发日期", "title": "标题"}[a.field]
-        title = self.catalog.title(doc_id)
-        if not value:  # not in the metadata: answer from the text like any other question
-            return Draft(refusal=f"《{title}》的元数据未注明{label}。")
-        chunk, quote = self._locate(doc_id, value, a.field)
-        shown = _date_cn(value) if a.field == "date" else value
-        if chunk is None:
-            return Draft(f"《{title}》的{label}是{shown}（据文件元数据）。", builder, strength=1.0)
-        n = builder.cite(chunk, quote)
-        return Draft(f"《{title}》的{label}是{shown}[{n}]。", builder, strength=1.0)
-
-    def _locate(self, doc_id: str, value: str, field_name: str) -> tuple[Chunk | None, str]:
-        """The chunk and sentence where a metadata value appears (first occurrence in the document)."""
-        variants = [value]
-        if field_name == "date":
-            variants = [_date_cn(value), value, value.replace("-", ".")]
-        if field_name == "doc_number":
-            core = re.sub(r"[〔〕\[\]()（）【】\s]", "", value)
-            variants.append(core)
+    def _home_section(self, a: Analysis, doc_id: str) -> tuple[str, str] | None:
+        """(chapter, section) of the document whose heading covers the question's terms best (≥ 0.6)."""
+        title = self.catalog.title(doc_id)  # words naming the document say nothing about the section
+        weights = {t: w for t, w in self.catalog.weights(a.terms).items()
+                   if t not in a.soft and term_match(t, title) == 0}
+        total = sum(weights.values())
+        if not total:
+            return None
+        best, best_cov = None, 0.0
         for c in self.catalog.chunks.get(doc_id, []):
-            flat = c.text
-            for v in variants:
-                if v and v in flat:
-                    for s in split_sentences(c.text):
-                        if v in s.text:
-                            return c, s.text
-                    return c, v
-            if field_name == "doc_number":  # brackets vary ([2022] vs 〔2022〕): compare bracket-free text
-                for s in split_sentences(c.text):
-                    if variants[-1] and variants[-1] in re.sub(r"[〔〕\[\]()（）【】\s]", "", s.text):
-                        return c, s.text
-        chunks = self.catalog.chunks.get(doc_id) or []
-        if field_name == "title" and chunks:
-            return chunks[0], split_sentences(chunks[0].text)[0].text if split_sentences(chunks[0].text) else ""
-        return None, ""
+            for key, heading in (((c.chapter, ""), c.chapter), ((c.chapter, c.section), c.section)):
+                if not heading:
+                    continue
+                cov = sum(w * term_match(t, heading) for t, w in weights.items()) / total
+                if cov > best_cov + 1e-9:
+                    best, best_cov = key, cov
+        return best if best_cov >= 0.6 else None
+
+    def _home_evidence(self, a: Analysis, home: tuple[str, str], best: Evidence) -> list[Evidence]:
+        """Paragraph-lead sentences under the home heading, scored by the question's terms."""
+        chapter, section = home
+        weights = self.catalog.weights(a.terms)
+        total = sum(weights.values()) or 1.0
+        out = []
+        for c in self.catalog.chunks.get(best.chunk.doc_id, []):
+            if c.chapter != chapter or (section and c.section != section) or c.kind == "table":
+                continue
+            for s in split_sentences(c.text):
+                if not s.first_in_para or is_heading(s.text, c) or len(s.text) < 8:
+                    continue
+                cov = sum(w * term_match(t, s.text) for t, w in weights.items()) / total
+                score = best.score * (0.75 + 0.25 * cov)
+                out.append(Evidence(c, s, score, best.strength, (), 0.0))
+        out.sort(key=lambda e: -e.score)
+        return out[: _MAX_ITEMS - 2]
+
+    def _query_for(self, a: Analysis, doc_id: str) -> str:
+        """The question as asked of one document: other places dropped, this one's place kept."""
+        own = [p for p in a.places if doc_id in self.catalog.docs_for_place(p)]
+        rest = _strip_places(a.question, a.places)
+        rest = re.sub(r"^[和与及、]+", "", rest.replace("和的", "的"))
+        return "".join(own[:1]) + rest
 
     def _comparison(self, a: Analysis, doc_ids, regions, builder: CitationBuilder) -> Draft:
         parts, strengths = [], []
         sub = Analysis(**{**a.__dict__})
         sub.qtype = _base_type(a.question)
+        if sub.qtype == "metadata":
+            sub.field = metadata_field(a.question)
+            if not sub.field:
+                sub.qtype = "general"
         found = 0
         for doc_id in doc_ids:
-            title = self.catalog.title(doc_id)
+            title = display_title(self.catalog.title(doc_id))
             if sub.qtype == "metadata":
-                d = self._metadata(sub, [doc_id], regions, builder)
+                d = self.lookups.metadata(sub, [doc_id], builder)
             else:
-                ev = self._evidence(sub, [doc_id], regions)
+                ev = self._evidence(sub, [doc_id], regions, query=self._query_for(a, doc_id))
                 d = self._compose(sub, ev, builder, with_title=False)
             if d.refusal:
                 parts.append(f"《{title}》：文件中未找到相关内容（{d.refusal}）")
             else:
                 found += 1
-                body = d.text if sub.qtype != "metadata" else d.text.replace(f"《{title}》", "")
+                body = d.text if sub.qtype != "metadata" else re.sub(f"^《{re.escape(title)}》的?", "", d.text)
                 parts.append(f"《{title}》：{body.lstrip('：')}")
                 strengths.append(d.strength)
         if not found:
             return Draft(refusal="所比较的文件均未提及相关内容。")
         return Draft("\n".join(parts), builder, strength=max(strengths))
+
+
+def _strip_places(q: str, places: list[str]) -> str:
+    for p in sorted(places, key=len, reverse=True):
+        q = re.sub(re.escape(p) + r"(?:省|市|县|区)?", "", q)
+    return re.sub(r"^[和与及、]+|(?<=[^\u4e00-\u9fff])[和与及、]+", "", q)
 
 
 def _base_type(q: str) -> str:
@@ -232,11 +242,15 @@ def _base_type(q: str) -> str:
     return t if t != "comparison" else "general"
 
 
-def _date_cn(iso: str) -> str:
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
-    return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日" if m else iso
-
-
 def table_sentence(row_text: str, quote: str) -> str:
-    """A table row reads as the row itself; headers are already rendered into it by the corpus."""
-    return quote
+    """A rendered table row "表题 · 分组 · 指标：2020年基数 97.8%；“十四五”目标 99%；预期性"
+    reads as "指标：2020年基数97.8%，“十四五”目标99%（预期性）"."""
+    row = quote.split(" · ")[-1].strip()
+    head, sep, cells = row.rpartition("：")  # cells hold no colon; the indicator may ("其中：…")
+    if not sep:
+        return row
+    parts = [p.strip() for p in re.split(r"[；;]", cells) if p.strip()]
+    kind = [p for p in parts if p in ("预期性", "约束性")]
+    values = [p for p in parts if p not in kind]
+    out = f"{head}：{'，'.join(values)}"
+    return out + (f"（{kind[0]}）" if kind else "") + "。"

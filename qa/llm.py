@@ -73,6 +73,9 @@ def make_chat_model(settings, streaming: bool = False):
     """ChatOpenAI against the configured OpenAI-compatible endpoint (no retries: we fall back instead)."""
     from langchain_openai import ChatOpenAI
 
+    from planqa.qa.tiktoken_offline import ensure_cl100k_cached
+
+    ensure_cl100k_cached()  # LangChain counts tokens with tiktoken's cl100k_base: keep that offline
     return ChatOpenAI(
         base_url=settings.llm_base_url,
         model=settings.llm_model,

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 # Clause ends used by plan texts; "；" splits the long enumerations typical of targets sections.
-_END = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」）)]?|\n|$)")
+_END = re.compile(r"[^。！？；;\n]*(?:[。！？；;]+[”’」）)]?|\n|$)")
 _MIN_CHARS = 4
 
 
@@ -41,8 +41,11 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def clean_for_answer(sentence: str) -> str:
-    """A quoted clause as it reads in an answer: no inner line breaks, ends with 。."""
+    """A quoted clause as it reads in an answer: no inner line breaks, ends with 。. Square brackets
+    become 〔〕 so a quoted "[2021]" is never read as a citation marker; a character the extraction
+    lost ("?") shows as □. (The citation's quote keeps the exact source text.)"""
     s = re.sub(r"\s+", "", sentence) if _mostly_cjk(sentence) else re.sub(r"\s+", " ", sentence)
+    s = s.replace("[", "〔").replace("]", "〕").replace("?", "□").replace("\ufffd", "□")
     s = s.rstrip("；;，,、：: ")
     if s and s[-1] not in "。！？!?”）)":
         s += "。"
@@ -52,3 +55,13 @@ def clean_for_answer(sentence: str) -> str:
 def _mostly_cjk(s: str) -> bool:
     cjk = sum(1 for ch in s if "\u4e00" <= ch <= "\u9fff")
     return cjk >= len(s.replace(" ", "")) * 0.5
+
+
+def with_marker(sentence: str, n: int) -> str:
+    """Put the marker inside the sentence, before its final punctuation: "……55%以上[1]。"."""
+    body = sentence.rstrip()
+    end = ""
+    while body and body[-1] in "。！？；…":
+        end = body[-1] + end
+        body = body[:-1]
+    return f"{body}[{n}]{end}"

@@ -16,7 +16,7 @@ _STOPWORDS_TEXT = """
     提出 提到 规定 要求 明确 文件 规划 计划 方案 通知 本 本次 时期 期间 十四五 “ ” " ' ？ ? ， , 。 、 ： : ；
     主要 具体 方面 内容 相关 关于 哪里 哪儿 里 要 应 应该 需要 怎么办 做 做法 进行 开展 目标 任务 措施 举措
     一 二 三 四 五 第 章 节 条 部分 多 少 到 年 达到 多大 情况 分别 各自 比较 对比 区别 不同 相比 异同 它 它们
-    打算 准备 会 能 可以 又 也 都 还 以及 并 并且 包括 哪些方面 一些 有关 所 所以 因为 怎么样 么 如 是 呀
+    打算 准备 经过 通过 会 能 可以 又 也 都 还 以及 并 并且 包括 哪些方面 一些 有关 所 所以 因为 怎么样 么 如 是 呀
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
@@ -28,10 +28,36 @@ def _cut(text: str) -> tuple[str, ...]:
     return tuple(jieba.lcut(text))
 
 
+# Characters that only glue a sentence together; jieba's HMM sometimes fuses them onto words ("率要").
+_FUNCTION_CHARS = frozenset("的了是在和与及或有对将把被为于中上下等个之其该这那吗呢吧啊要也都还就会能可并由从向到按以各")
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+def _merged(words: tuple[str, ...]) -> list[str]:
+    """Repair jieba output for matching: drop glue characters fused onto a word ("期是" → "期"), then
+    join a lone content character to the word before it ("规划"+"期" → "规划期", "持证"+"率" → "持证率")."""
+    out: list[str] = []
+    for w in words:
+        if len(w) == 2 and _CJK.match(w) and w[1] in _FUNCTION_CHARS and w[0] not in _FUNCTION_CHARS:
+            w = w[0]
+        if (len(w) == 1 and w in _SUFFIX_CHARS and out and _CJK.match(out[-1])
+                and out[-1] not in STOPWORDS - _MERGE_HOSTS):
+            out[-1] += w
+            continue
+        out.append(w)
+    return out
+
+
+# Characters that end a noun phrase (持证率, 规划期, 总量); only these attach to the word before.
+_SUFFIX_CHARS = frozenset("率期量值额数费金款者员度性类")
+# Stopwords that still form a term with a following character (规划期, 目标值).
+_MERGE_HOSTS = frozenset(["规划", "目标", "计划", "发展"])
+
+
 def content_terms(text: str) -> list[str]:
     """Ordered unique content words of `text` (jieba words minus stopwords and punctuation)."""
     seen: dict[str, None] = {}
-    for w in _cut(text):
+    for w in _merged(_cut(text)):
         w = w.strip()
         if not w or w in STOPWORDS or _PUNCT.fullmatch(w):
             continue
@@ -43,6 +69,20 @@ def content_terms(text: str) -> list[str]:
 
 # Single characters that still carry meaning in plan questions.
 _SINGLE_OK = frozenset("村镇县市省乡校园港煤")
+
+
+# Abbreviations plan texts spell out (and the reverse); a term also matches its long forms.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "研发": ("研究与试验发展", "研究与发展", "R&D"),
+    "R&D": ("研究与试验发展", "研发"),
+    "GDP": ("地区生产总值", "生产总值"),
+    "人社": ("人力资源和社会保障",),
+    "职教": ("职业教育",),
+    "高职": ("高等职业",),
+    "中职": ("中等职业",),
+    "高校": ("高等学校", "高等院校"),
+    "双一流": ("一流大学", "一流学科"),
+}
 
 
 def bigrams(text: str) -> set[str]:

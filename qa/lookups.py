@@ -1,0 +1,118 @@
+"""Answers read off the document structure: metadata (文号, issuer, date, title) and headings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from planqa.corpus.models import Chunk
+from planqa.qa.analysis import Analysis
+from planqa.qa.catalog import Catalog
+from planqa.qa.citations import CitationBuilder
+from planqa.qa.draft import Draft, display_title, short, where
+from planqa.qa.evidence import is_heading, term_match
+from planqa.qa.sentences import split_sentences, with_marker
+
+_LABELS = {"doc_number": "文号", "issuer": "发文机关", "date": "印发日期", "title": "标题"}
+
+
+@dataclass
+class Lookups:
+    catalog: Catalog
+    min_evidence: float
+
+    def heading(self, a: Analysis, doc_ids: list[str] | None, builder: CitationBuilder) -> Draft | None:
+        """"第七章讲什么？": the named heading of the named document, and how it opens."""
+        if not doc_ids or len(doc_ids) != 1:
+            return None
+        for c in self.catalog.chunks.get(doc_ids[0], []):
+            for heading in (c.chapter, c.section):
+                if heading.startswith(a.heading_ref):
+                    sentences = [s for s in split_sentences(c.text) if not is_heading(s.text, c)]
+                    quote = sentences[0].text if sentences else heading
+                    n = builder.cite(c, quote)
+                    title = display_title(self.catalog.title(c.doc_id))
+                    text = f"《{title}》的{a.heading_ref}是“{heading}”，开篇写道：{with_marker(short(quote, 120), n)}"
+                    return Draft(text, builder, strength=1.0)
+        return Draft(refusal=f"该文件中没有“{a.heading_ref}”。")
+
+    def chapter(self, a: Analysis, doc_ids: list[str] | None, builder: CitationBuilder) -> Draft | None:
+        """"Which chapter…": match the headings themselves; the first chunk under the best one is cited."""
+        if a.heading_ref:
+            return self.heading(a, doc_ids, builder)
+        if not a.terms:
+            return None
+        all_weights = self.catalog.weights(a.terms)
+        best: tuple[float, Chunk | None, str] = (0.0, None, "")
+        for doc_id in doc_ids or list(self.catalog.docs):
+            # words of the document's own title name the document, not one of its chapters
+            title = self.catalog.title(doc_id)
+            weights = {t: w for t, w in all_weights.items() if term_match(t, title) < 1.0} or all_weights
+            total = sum(weights.values()) or 1.0
+            seen = set()
+            for c in self.catalog.chunks.get(doc_id, []):
+                for heading in (c.chapter, c.section):
+                    if not heading or (doc_id, heading) in seen:
+                        continue
+                    seen.add((doc_id, heading))
+                    cov = sum(w * term_match(t, heading) for t, w in weights.items()) / total
+                    # the chapter itself beats its sections on a tie: it is the broader answer
+                    cov += 0.01 if heading == c.chapter else 0.0
+                    if cov > best[0]:
+                        best = (cov, c, heading if heading == c.chapter else where(c))
+        cov, chunk, place = best
+        if chunk is None or cov < self.min_evidence:
+            return None
+        sentences = [s for s in split_sentences(chunk.text) if not is_heading(s.text, chunk)]
+        quote = sentences[0].text if sentences else chunk.text.strip()[:60]
+        n = builder.cite(chunk, quote)
+        title = display_title(self.catalog.title(chunk.doc_id))
+        text = f"《{title}》中，相关内容位于{place}[{n}]：{short(quote, 120)}"
+        return Draft(text, builder, strength=cov)
+
+    def metadata(self, a: Analysis, doc_ids: list[str] | None, builder: CitationBuilder) -> Draft:
+        doc_id = (doc_ids or [None])[0] or self.catalog.doc_in_question(a.question)
+        if not doc_id:  # guessing the document would answer with some other plan's 文号
+            return Draft(refusal="问题没有指明是哪一份文件（请写出地区或文件标题）。", strength=-1.0)
+        meta = self.catalog.meta(doc_id)
+        value = meta.get(a.field, "") or ""
+        label = _LABELS[a.field]
+        title = display_title(self.catalog.title(doc_id))
+        if not value:  # not in the metadata: answer from the text like any other question
+            return Draft(refusal=f"《{title}》的元数据未注明{label}。")
+        chunk, quote = self._locate(doc_id, value, a.field)
+        shown = date_cn(value) if a.field == "date" else value
+        if chunk is None:
+            return Draft(f"《{title}》的{label}是{shown}（据文件元数据）。", builder, strength=1.0)
+        n = builder.cite(chunk, quote)
+        return Draft(f"《{title}》的{label}是{shown}[{n}]。", builder, strength=1.0)
+
+    def _locate(self, doc_id: str, value: str, field_name: str) -> tuple[Chunk | None, str]:
+        """The chunk and sentence where a metadata value appears (first occurrence in the document)."""
+        variants = [value]
+        if field_name == "date":
+            variants = [date_cn(value), value, value.replace("-", ".")]
+        if field_name == "doc_number":
+            core = re.sub(r"[〔〕\[\]()（）【】\s]", "", value)
+            variants.append(core)
+        for c in self.catalog.chunks.get(doc_id, []):
+            flat = c.text
+            for v in variants:
+                if v and v in flat:
+                    for s in split_sentences(c.text):
+                        if v in s.text:
+                            return c, s.text
+                    return c, v
+            if field_name == "doc_number":  # brackets vary ([2022] vs 〔2022〕): compare bracket-free text
+                for s in split_sentences(c.text):
+                    if variants[-1] and variants[-1] in re.sub(r"[〔〕\[\]()（）【】\s]", "", s.text):
+                        return c, s.text
+        chunks = self.catalog.chunks.get(doc_id) or []
+        if field_name == "title" and chunks:
+            return chunks[0], split_sentences(chunks[0].text)[0].text if split_sentences(chunks[0].text) else ""
+        return None, ""
+
+
+def date_cn(iso: str) -> str:
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
+    return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日" if m else iso
