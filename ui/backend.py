@@ -134,7 +134,9 @@ class Backend:
     def _make_engine(self, index: Any) -> Any:
         from planqa.qa.engine import Engine
 
-        return Engine(self.settings, index)
+        engine = Engine(self.settings, index)
+        engine.warm_up()  # load jieba and corpus statistics now, not on the first question
+        return engine
 
     def start(self, background: bool = True) -> None:
         if self.status.stage in {"loading", "ready"}:
