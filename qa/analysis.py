@@ -13,21 +13,23 @@ from planqa.qa.terms import content_terms
 QTYPES = ("number", "measure", "metadata", "chapter", "comparison", "general")
 
 # Order matters: the first matching family wins (metadata and chapter questions also say "什么").
-_METADATA = re.compile(r"文号|字号|发文|印发|发布|公布|成文|哪[个些](?:部门|单位|机关)|哪(?:一)?天|日期|什么时候(?:印发|发布|出台)|"
+_METADATA = re.compile(r"文号|字号|发文|印发|发布|公布|成文|哪[个些家](?:部门|单位|机关)(?:发|出|制定|印)|哪[个些](?:部门|单位|机关)|哪(?:一)?天|日期|什么时候(?:印发|发布|出台)|"
                        r"标题|全称|名称是|制定机关|发文机关|施行")
 _CHAPTER = re.compile(r"哪一?[章节篇部]|第几[章节部]|哪个章节|哪个部分|哪一部分|什么章节|章节")
 _COMPARE = re.compile(r"比较|对比|相比|异同|区别|不同之处|分别|各自|两[地个份]|哪个更")
 _NUMBER = re.compile(r"多少|几[个所家项名万亿条%]|比例|比重|占比|百分|率[是为达]?|目标值|数值|数量|规模|"
                      r"达到|增长|提高到|提升到|增加到|万人|亿元|人数|个数|指标|预期|约束性|基数|目标")
-_MEASURE = re.compile(r"措施|举措|怎么|如何|怎样|哪些|任务|做法|途径|办法|路径|重点|工程|行动|政策|机制|推进|加强|建设")
+_MEASURE = re.compile(r"措施|举措|怎么|如何|怎样|哪些|任务|做法|途径|办法|路径|重点|工程|行动|政策|机制|推进|加强|建设|"
+                      r"干什么|做什么|干啥|啥|安排|打算")
 # Which metadata field a question asks for.
 _FIELDS = [
-    ("doc_number", re.compile(r"文号|字号|发文号")),
-    ("issuer", re.compile(r"哪[个些家](?:部门|单位|机关)|什么(?:部门|单位|机关)|发文机关|制定机关|谁|发布单位|印发单位|发布机关|印发机关|发布的部门")),
-    ("date", re.compile(r"日期|哪一?天|什么时候|何时|哪一?年|时间")),
+    ("doc_number", re.compile(r"文号|字号|发文号|编号")),
+    ("issuer", re.compile(r"哪[个些家](?:部门|单位|机关)|什么(?:部门|单位|机关)|发文机关|制定机关|谁|发布单位|印发单位|发布机关|"
+                          r"印发机关|发布的部门|发文单位|(?:部门|单位|机关)是")),
+    ("date", re.compile(r"日期|哪一?天|什么时候|何时|哪一?年|哪一?月|时间|几月|几号")),
     ("title", re.compile(r"标题|全称|名称|叫什么")),
 ]
-_PAST = re.compile(r"截至|截止|十三五|已经|已|现有|目前|2020年底?|期间.*(?:累计|完成)")
+_PAST = re.compile(r"截至|截止|十三五|已经|已|现有|目前|过去|近[几五]年|以来|2020年底?|期间.*(?:累计|完成)")
 _TARGET = re.compile(r"目标|到20\d\d|要[达到提扩建]|力争|计划|预计|期末|十四五.*(?:达到|提高|扩大)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _QUOTED_TITLE = re.compile(r"《([^》]{2,60})》")
@@ -37,6 +39,7 @@ _GENERIC_TEXT = ("中国 全国 国家 我国 全省 全市 全县 全区 本省
 _GENERIC_PLACES = frozenset(_GENERIC_TEXT.split())
 _PLACE_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|省|市|县|区|州|盟)$")
 _SPLIT = re.compile(r"[和与及、跟同对在的,，。？?！!：:；;\s“”\"]+")
+_LEADING_ADMIN = re.compile(r"(?:^|[^\u4e00-\u9fa5])([\u4e00-\u9fa5]{2,3}?(?:省|市|县|自治区|自治州))")
 _ADMIN_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,6}?)(?:省|市|县|自治区|自治州)")
 
 
@@ -52,7 +55,8 @@ class Analysis:
     terms: list[str] = field(default_factory=list)  # content terms to find in the evidence
     tense: str = ""  # "target" (到2025年、目标) | "past" (截至、十三五) | "": which figures are wanted
     soft: set[str] = field(default_factory=set)  # verbs among the terms: wording varies, they weigh less
-    field: str = ""  # for metadata questions: doc_number | issuer | date | title
+    fields: list[str] = field(default_factory=list)  # every metadata field asked ("哪个部门发的？什么时候？")
+    field: str = ""  # for metadata questions: doc_number | issuer | date | title (the first asked)
     ordinal: int = 0  # "第二条" → 2 (used by follow-ups)
     heading_ref: str = ""  # a heading label the question names: "第七章", "第二节", "四、"
 
@@ -72,6 +76,8 @@ def named_places(text: str) -> list[str]:
     for part in _SPLIT.split(text):  # "甲市和乙市": never let a conjunction into a name
         for m in _ADMIN_PLACE.finditer(part):
             found.setdefault(m.group(0), None)
+    for m in _LEADING_ADMIN.finditer(text):  # names holding a conjunction character (大同市) at a boundary
+        found.setdefault(m.group(1), None)
     out = []
     for name in found:
         alias = place_alias(name)
@@ -105,7 +111,17 @@ def question_type(q: str, n_docs_named: int) -> str:
 
 def metadata_field(q: str) -> str:
     """doc_number | issuer | date | title, or "" when the question asks for something else."""
-    return next((name for name, rx in _FIELDS if rx.search(q)), "")
+    return next(iter(metadata_fields(q)), "")
+
+
+def metadata_fields(q: str) -> list[str]:
+    """Every metadata field the question asks for, in the order it asks them."""
+    found = []
+    for name, rx in _FIELDS:
+        m = rx.search(q)
+        if m:
+            found.append((m.start(), name))
+    return [name for _, name in sorted(found)]
 
 
 _ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -135,6 +151,9 @@ def analyse(question: str, catalog: Catalog) -> Analysis:
             a.doc_ids.extend(i for i in ids if i not in a.doc_ids)
         elif not catalog.mentions(place_alias(name)):
             a.unknown_places.append(name)
+    if len(a.places) > 1:  # answer in the order the question names them ("忻州和晋城…": 忻州 first)
+        a.places.sort(key=lambda p: (q.find(place_alias(p)) % (len(q) + 1)))
+        a.doc_ids = list(dict.fromkeys(i for p in a.places for i in catalog.docs_for_place(p)))
     for t in _QUOTED_TITLE.findall(q):
         doc_id = catalog.doc_for_title(t)
         if doc_id:
@@ -149,8 +168,12 @@ def analyse(question: str, catalog: Catalog) -> Analysis:
     a.years = list(dict.fromkeys(_YEAR.findall(q)))
     a.tense = "past" if _PAST.search(q) else "target" if _TARGET.search(q) else ""
     a.qtype = question_type(q, len(a.doc_ids))
+    if a.qtype == "comparison" and len(a.doc_ids) < 2:  # "晋城的文号和日期分别是什么": one document, two asks
+        a.qtype = question_type(_COMPARE.sub("", q), 0)
+        a.qtype = "general" if a.qtype == "comparison" else a.qtype
     if a.qtype == "metadata":
-        a.field = metadata_field(q)
+        a.fields = metadata_fields(q)
+        a.field = a.fields[0] if a.fields else ""
     a.ordinal = ordinal_of(q)
     m = _HEADING_REF.search(q)
     a.heading_ref = m.group(0) if m else ""
@@ -164,7 +187,7 @@ def analyse(question: str, catalog: Catalog) -> Analysis:
 # Question-form phrases; removed before term extraction so they never count as evidence.
 _FORM = re.compile(r"哪一?[章节篇部](?:分)?|第几[章节部篇]|哪个(?:章节|部分)|什么(?:章节|部分)|在哪里?|是什么|是多少|"
                    r"有哪些|有什么|分别|各自|目标值?|规划里|规划中|文件中|文件里|这份|这个|该|哪几|几[个所家项名年条门]|"
-                   r"多少[个所家项名万亿条门套人]?|属于|哪种|要[建达]|一部分|一章|一节|打算|准备|计划(?=[建要将])|放在|讲的?|提到的?|说了|"
+                   r"多少[个所家项名万亿条门套人]?|(?:什么|怎么|如何|怎样)(?:安排|部署|打算|规定)|[干做搞]什么|[干做搞]啥|有啥|啥样|什么水平|什么程度|过去[几五]?年|近[几五]年|这几年|属于|哪种|要[建达]|一部分|一章|一节|打算|准备|计划(?=[建要将])|放在|讲的?|提到的?|说了|"
                    r"(?:的|了|吗|呢)(?=[？?]?$)")
 
 

@@ -7,11 +7,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from planqa.index.types import Hit
-from planqa.qa.analysis import Analysis, metadata_field
+from planqa.qa.analysis import Analysis, metadata_fields, strip_form
 from planqa.qa.catalog import Catalog
-from planqa.qa.citations import CitationBuilder
-from planqa.qa.draft import Draft, display_title, shared_where, short, where
+from planqa.qa.citations import MARKER, CitationBuilder
+from planqa.qa.draft import Draft, display_title, shared_where, where
 from planqa.qa.evidence import Evidence, is_heading, score_sentences, term_match
+from planqa.qa.indicators import (
+    indicator_phrase,
+    indicator_phrases,
+    label_match,
+    parse_row,
+    row_sentence,
+    sentence_match,
+)
 from planqa.qa.lookups import Lookups
 from planqa.qa.refusal import MIN_EVIDENCE, weak_evidence_reason
 from planqa.qa.sentences import clean_for_answer, split_sentences, with_marker
@@ -45,6 +53,10 @@ class ExtractiveAnswerer:
             if draft is not None:
                 return draft
         evidence = self._evidence(a, doc_ids, regions)
+        if a.qtype == "number":
+            draft = self._indicator_answer(a, evidence, doc_ids, builder, with_title=True)
+            if draft is not None:
+                return draft
         return self._compose(a, evidence, builder, with_title=True)
 
     # --- retrieval + scoring ----------------------------------------------------------------
@@ -73,10 +85,27 @@ class ExtractiveAnswerer:
             return weak_evidence_reason(a, list(best.missing))
         if a.qtype == "number" and not any(e.has_number and e.strength >= self.min_evidence for e in evidence[:5]):
             return "相关段落中没有给出所问的数字。"
+        if a.qtype == "number":
+            key = self._indicator_terms(a)
+            if key and not any(all(_covered(t, e) for t in key) for e in evidence[:5]):
+                lost = [t for t in key if not any(_covered(t, e) for e in evidence[:5])] or key
+                return f"所检索到的段落没有给出“{'”“'.join(lost[:3])}”的数字，证据不足。"
         return ""
 
+    def _indicator_terms(self, a: Analysis) -> list[str]:
+        """The question's content terms inside its indicator phrase (养老服务中心 → 养老, 服务中心): a figure
+        for another indicator does not answer the question."""
+        if _several_asks(a.question):
+            return []
+        phrase = indicator_phrase(strip_form(a.question, a.places + a.unknown_places))
+        if not 3 <= len(phrase) <= 10:  # a long remainder is no noun phrase: the question names no indicator
+            return []
+        return [t for t in a.terms if t in phrase and t not in a.soft and not t.isdigit()
+                and self.catalog.weight(t) >= _RARE]
+
     # --- composition by question type -------------------------------------------------------
-    def _compose(self, a: Analysis, evidence: list[Evidence], builder: CitationBuilder, with_title: bool) -> Draft:
+    def _compose(self, a: Analysis, evidence: list[Evidence], builder: CitationBuilder, with_title: bool,
+                 limit: int = _MAX_ITEMS - 2, item_chars: int = 110) -> Draft:
         reason = self._gate(a, evidence)
         if reason:
             return Draft(refusal=reason, strength=evidence[0].strength if evidence else 0.0)
@@ -84,7 +113,7 @@ class ExtractiveAnswerer:
         title = display_title(self.catalog.title(best.chunk.doc_id))
         lead = f"《{title}》" if with_title else ""
         if a.qtype == "measure":
-            body, items, place = self._measures(a, evidence, builder)
+            body, items, place = self._measures(a, evidence, builder, limit, item_chars)
             intro = f"在{place}中提出：" if place else "提出："
             text = f"{lead}{intro}\n{body}"
             return Draft(text, builder, strength=best.strength, items=items)
@@ -103,15 +132,93 @@ class ExtractiveAnswerer:
         text = f"{lead}{intro}{''.join(parts)}"
         return Draft(text, builder, strength=best.strength, items=[clean_for_answer(e.text) for e in picks])
 
+    # --- number questions: the asked indicator, stated directly --------------------------------
+    def _indicator_answer(self, a: Analysis, evidence: list[Evidence], doc_ids: list[str] | None,
+                          builder: CitationBuilder, with_title: bool) -> Draft | None:
+        """The table row or sentence that states exactly the asked indicator leads, followed by at most one
+        sentence stating the same indicator. None when the question names no single indicator or nothing
+        states it exactly (the general composition then answers)."""
+        if _several_asks(a.question):
+            return None  # several quantities asked: the general composition lists them
+        phrase = indicator_phrase(strip_form(a.question, a.places + a.unknown_places))
+        if len(phrase) < 3:
+            return None
+        lead_year = "2020" if a.tense == "past" or a.years == ["2020"] else ""
+        phrases = indicator_phrases(strip_form(a.question, a.places + a.unknown_places))
+        rows = self._indicator_rows(a, phrases, doc_ids or sorted({e.chunk.doc_id for e in evidence[:5]}))
+        if len({c.doc_id for _, c, _ in rows}) > 1:
+            return None  # several plans state it and the question names none: the general answer
+        if rows and not doc_ids and self._gate(a, evidence):
+            return None  # no document named: the evidence must carry the question on its own
+        sentences = [e for e in evidence[:30] if e.chunk.kind != "table"
+                     and sentence_match(phrase, e.text) >= 1.0 and e.strength >= 0.5 * self.min_evidence]
+        if rows:
+            _, chunk, row = rows[0]
+            doc_id = chunk.doc_id
+            text = row_sentence(row, lead_year)
+            if not text:
+                return None
+            n = builder.cite(chunk, chunk.text.strip(), 0.0)
+            parts = [with_marker(text + "。", n)]
+            target = row.cells[-1][1] if row.cells else ""
+            figure = (lambda e: _figure_in(target, e.text)) if target and not lead_year else (lambda e: False)
+            support = [e for e in evidence[:30] if e.chunk.doc_id == doc_id and e.chunk.kind != "table"
+                       and _same_tense(e, lead_year) and (e in sentences or (
+                           figure(e) and sentence_match(phrase, e.text) >= 0.5))]
+            support.sort(key=lambda e: (-figure(e), -e.score))
+            strength = 1.0
+        else:
+            if not sentences or (a.qtype == "number" and self._gate(a, evidence)):
+                return None
+            sentences.sort(key=lambda e: not _same_tense(e, lead_year))  # the asked period first (stable)
+            lead = sentences[0]
+            doc_id = lead.chunk.doc_id
+            n = builder.cite(lead.chunk, lead.text, lead.hit_score)
+            parts = [with_marker(clean_for_answer(lead.text), n)]
+            support = [e for e in sentences[1:] if e.chunk.doc_id == doc_id and e.text != lead.text
+                       and e.score >= 0.8 * lead.score]
+            strength = lead.strength
+        if support:
+            e = support[0]
+            n = builder.cite(e.chunk, e.text, e.hit_score)
+            parts.append(("另外，" if rows else "") + with_marker(clean_for_answer(e.text), n))
+        title = display_title(self.catalog.title(doc_id))
+        lead_in = f"《{title}》提出，" if with_title else ""
+        items = [MARKER.sub("", p) for p in parts]
+        return Draft(lead_in + "".join(parts), builder, strength=strength, items=items)
+
+    def _indicator_rows(self, a: Analysis, phrases: list[str], doc_ids: list[str]):
+        """(match, chunk, row) of the indicator-table rows naming the asked indicator (≥ 0.7), best first."""
+        if any(y not in ("2020", "2025") for y in a.years):
+            return []  # tables give the 2020 base and the 2025 target only
+        out = []
+        for doc_id in doc_ids:
+            for c in self.catalog.chunks.get(doc_id, []):
+                if c.kind != "table":
+                    continue
+                row = parse_row(c.text)
+                if row is None:
+                    continue
+                m = max(label_match(p, row.key) for p in phrases)
+                if m >= 0.7:
+                    out.append((m, c, row))
+        if not out:
+            return []
+        top = max(m for m, _, _ in out)
+        return [x for x in sorted(out, key=lambda x: (-x[0], x[1].order)) if x[0] >= top]
+
     def _supporting(self, a: Analysis, evidence: list[Evidence]) -> list[Evidence]:
         """The best sentence plus up to two close runners-up from the same document."""
         best = evidence[0]
         if a.qtype == "number" and not best.has_number:  # a figure was asked for: lead with a relevant one
             best = next((e for e in evidence[:5] if e.has_number and e.strength >= self.min_evidence), best)
         picks = [best]
+        phrase = indicator_phrase(strip_form(a.question, a.places + a.unknown_places)) if a.qtype == "number" else ""
         for e in evidence[:12]:
             if e is best:
                 continue
+            if len(phrase) >= 3 and not _same_indicator(phrase, e):
+                continue  # a figure of another indicator (新增…, …占比, another table row)
             if len(picks) >= (3 if a.qtype == "number" else 2):
                 break
             if e.chunk.doc_id != best.chunk.doc_id or e.score < best.score * 0.8:
@@ -127,11 +234,13 @@ class ExtractiveAnswerer:
 
     def _render(self, e: Evidence) -> str:
         if e.chunk.kind == "table":
-            return clean_for_answer(table_sentence(e.chunk.text, e.text))
+            row = parse_row(e.text)
+            text = row_sentence(row) if row else ""
+            return clean_for_answer(text + "。" if text else table_sentence(e.chunk.text, e.text))
         return clean_for_answer(e.text)
 
-    def _measures(self, a: Analysis, evidence: list[Evidence],
-                  builder: CitationBuilder) -> tuple[str, list[str], str]:
+    def _measures(self, a: Analysis, evidence: list[Evidence], builder: CitationBuilder,
+                  limit: int = _MAX_ITEMS - 2, item_chars: int = 110) -> tuple[str, list[str], str]:
         """The most relevant sentences of the best document, listed in document order.
 
         Plan texts state each measure in one sentence, so the top-scoring sentences (not the
@@ -140,23 +249,36 @@ class ExtractiveAnswerer:
         home = self._home_section(a, best.chunk.doc_id)
         if home:  # the question names a section: its paragraph leads are the measures
             evidence = self._home_evidence(a, home, best) + evidence
+        pool = [e for e in evidence[:40] if e.chunk.doc_id == best.chunk.doc_id and e.score >= best.score * 0.6]
+        pool = _focus(pool, best)
+        if sum(not _is_preamble(e.text) for e in pool) >= 2:  # principles and goals only when nothing else
+            pool = [e for e in pool if not _is_preamble(e.text)]
+        if sum(bool(e.chunk.section) for e in pool) >= 2:  # a chapter's opening summary restates its sections
+            pool = [e for e in pool if e.chunk.section]
         picked: list[Evidence] = []
-        for e in evidence[:40]:
-            if len(picked) >= _MAX_ITEMS - 2:
+        for e in pool:
+            if len(picked) >= limit:
                 break
-            if e.chunk.doc_id != best.chunk.doc_id or e.score < best.score * 0.6:
-                continue
-            if any(e.text == p.text or e.text in p.text for p in picked):
+            if any(e.text == p.text or e.text in p.text or p.text in e.text for p in picked):
                 continue
             picked.append(e)
+        picked = picked or [best]  # never an empty list
         picked.sort(key=lambda e: (e.chunk.order, e.sentence.start))
         lines, items = [], []
-        for i, e in enumerate(picked, 1):
-            n = builder.cite(e.chunk, e.text, e.hit_score)
-            item = short(e.text, 160)
+        quotes: list[tuple[Evidence, str]] = []
+        seen: set[str] = set()
+        for e in picked:
+            quote = condense(_whole_sentence(e), item_chars)
+            if quote in seen or any(quote in q for q in seen):
+                continue
+            seen.add(quote)
+            quotes.append((e, quote))
+        for i, (e, quote) in enumerate(quotes, 1):
+            n = builder.cite(e.chunk, quote, e.hit_score)
+            item = clean_for_answer(quote)
             items.append(item)
             lines.append(f"{i}. {with_marker(item, n)}")
-        return "\n".join(lines), items, shared_where([e.chunk for e in picked])
+        return "\n".join(lines), items, shared_where([e.chunk for e, _ in quotes])
 
     def _home_section(self, a: Analysis, doc_id: str) -> tuple[str, str] | None:
         """(chapter, section) of the document whose heading covers the question's terms best (≥ 0.6)."""
@@ -206,7 +328,8 @@ class ExtractiveAnswerer:
         sub = Analysis(**{**a.__dict__})
         sub.qtype = _base_type(a.question)
         if sub.qtype == "metadata":
-            sub.field = metadata_field(a.question)
+            sub.fields = metadata_fields(a.question)
+            sub.field = sub.fields[0] if sub.fields else ""
             if not sub.field:
                 sub.qtype = "general"
         found = 0
@@ -216,7 +339,11 @@ class ExtractiveAnswerer:
                 d = self.lookups.metadata(sub, [doc_id], builder)
             else:
                 ev = self._evidence(sub, [doc_id], regions, query=self._query_for(a, doc_id))
-                d = self._compose(sub, ev, builder, with_title=False)
+                d = None
+                if sub.qtype == "number":
+                    d = self._indicator_answer(sub, ev, [doc_id], builder, with_title=False)
+                if d is None:
+                    d = self._compose(sub, ev, builder, with_title=False, limit=3, item_chars=100)
             if d.refusal:
                 parts.append(f"《{title}》：文件中未找到相关内容（{d.refusal}）")
             else:
@@ -227,6 +354,93 @@ class ExtractiveAnswerer:
         if not found:
             return Draft(refusal="所比较的文件均未提及相关内容。")
         return Draft("\n".join(parts), builder, strength=max(strengths))
+
+
+_PREAMBLE = re.compile(r"^(?:[一二三四五六七八九十]+是)?(?:坚持|围绕|以习近平|按照|根据|为(?:深入|全面|贯彻|进一步))")
+_GOAL = re.compile(r"^[*#\s]*(?:(?:总体目标|主要目标|发展目标|具体目标)[：:]|到20\d\d年[，,]?(?:基本)?(?:建立起|建成|形成))")
+
+
+def _is_preamble(text: str) -> bool:
+    """Guiding-principle openers ("坚持…", "围绕…") say why, and goal statements say where to, not what is done."""
+    return bool(_PREAMBLE.match(text.strip())) and len(text) > 60 or bool(_GOAL.match(text))
+
+
+def _focus(pool: list[Evidence], best: Evidence) -> list[Evidence]:
+    """Candidates from the best sentence's section first (then its chapter, then the rest): the measures
+    asked about sit together under one heading."""
+    def rank(e: Evidence) -> int:
+        if e.chunk.chapter == best.chunk.chapter and e.chunk.section == best.chunk.section:
+            return 0
+        if e.score >= 0.9 * best.score:  # a match nearly as strong as the best counts wherever it sits
+            return 0
+        return 1 if e.chunk.chapter == best.chunk.chapter else 2
+
+    same = [e for e in pool if rank(e) == 0]
+    if len(same) >= 2:
+        return sorted(pool, key=rank)  # stable: score order inside each group
+    return sorted(pool, key=lambda e: min(rank(e), 1))
+
+
+_CLAUSE_END = re.compile(r"[，；;。！？]")
+
+
+def _same_indicator(phrase: str, e: Evidence) -> bool:
+    """False when a runner-up plainly states another indicator than the asked one."""
+    if e.chunk.kind == "table":
+        row = parse_row(e.text)
+        return row is None or label_match(phrase, row.key) >= 0.7
+    m = sentence_match(phrase, e.text)
+    return m == 0.0 or m >= 0.5
+
+
+def _whole_sentence(e: Evidence) -> str:
+    """The clause and the rest of its sentence up to "。" (plans chain one measure's steps with "；")."""
+    text = e.chunk.text
+    end = text.find("。", e.sentence.start)
+    nl = text.find("\n", e.sentence.start)
+    if end < 0 or (0 <= nl < end):
+        return e.text
+    return text[e.sentence.start: end + 1].strip()
+
+
+def condense(sentence: str, limit: int) -> str:
+    """A long sentence cut at its last clause boundary before `limit` characters (a "；" preferred to a "，"):
+    still an exact prefix of the source sentence, so it stays an exact quote. Plan sentences state the
+    measure first and elaborate after."""
+    s = sentence.strip()
+    if len(s) <= limit:
+        return s
+    strong = [m.start() for m in re.finditer(r"[；;。！？]", s) if 12 <= m.start() <= limit]
+    weak = [m.start() for m in _CLAUSE_END.finditer(s) if 12 <= m.start() <= limit]
+    cut = strong[-1] if strong else weak[-1] if weak else 0
+    return s[:cut].rstrip() if cut else s
+
+
+_RARE = 3.5  # IDF above which a term names something specific (养老 3.9, 床位 7.4; 人才 1.0, 比例 2.9)
+
+
+def _several_asks(q: str) -> bool:
+    return len(re.findall(r"多少|几[个所家项名万条]", q)) > 1 or bool(re.search(r"[？?].+[？?]", q))
+
+
+def _covered(term: str, e: Evidence) -> bool:
+    from planqa.qa.evidence import context_of
+
+    return term_match(term, e.text) >= 1.0 or term_match(term, context_of(e.chunk)) >= 1.0
+
+
+def _same_tense(e: Evidence, lead_year: str) -> bool:
+    """A supporting sentence speaks of the asked period: the plan's targets, or (for 2020 figures) the review."""
+    background = bool(_BACKGROUND.search(e.chunk.section or e.chunk.chapter))  # the nearest heading decides
+    return background if lead_year else not background
+
+
+_BACKGROUND = re.compile(r"发展基础|面临的?形势|发展环境|发展背景|回顾|现状|成就")
+
+
+def _figure_in(value: str, text: str) -> bool:
+    m = re.search(r"\d+(?:\.\d+)?", value)
+    return bool(m) and re.search(r"(?<![\d.])" + re.escape(m.group(0)) + r"(?![\d])", text) is not None
 
 
 def _strip_places(q: str, places: list[str]) -> str:

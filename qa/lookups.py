@@ -71,21 +71,33 @@ class Lookups:
         return Draft(text, builder, strength=cov)
 
     def metadata(self, a: Analysis, doc_ids: list[str] | None, builder: CitationBuilder) -> Draft:
+        """Every field the question asks for (文号、发文机关、日期、标题), each cited where the text states it."""
         doc_id = (doc_ids or [None])[0] or self.catalog.doc_in_question(a.question)
         if not doc_id:  # guessing the document would answer with some other plan's 文号
             return Draft(refusal="问题没有指明是哪一份文件（请写出地区或文件标题）。", strength=-1.0)
         meta = self.catalog.meta(doc_id)
-        value = meta.get(a.field, "") or ""
-        label = _LABELS[a.field]
         title = display_title(self.catalog.title(doc_id))
-        if not value:  # not in the metadata: answer from the text like any other question
-            return Draft(refusal=f"《{title}》的元数据未注明{label}。")
-        chunk, quote = self._locate(doc_id, value, a.field)
-        shown = date_cn(value) if a.field == "date" else value
-        if chunk is None:
-            return Draft(f"《{title}》的{label}是{shown}（据文件元数据）。", builder, strength=1.0)
-        n = builder.cite(chunk, quote)
-        return Draft(f"《{title}》的{label}是{shown}[{n}]。", builder, strength=1.0)
+        fields = list(dict.fromkeys(a.fields or ([a.field] if a.field else [])))
+        parts, missing = [], []
+        for name in fields:
+            value = meta.get(name, "") or ""
+            label = _LABELS[name]
+            if not value:
+                missing.append(label)
+                continue
+            chunk, quote = self._locate(doc_id, value, name)
+            shown = date_cn(value) if name == "date" else value
+            if chunk is None:
+                parts.append(f"{label}是{shown}（据文件元数据）")
+            else:
+                n = builder.cite(chunk, quote)
+                parts.append(f"{label}是{shown}[{n}]")
+        if not parts:  # not in the metadata: answer from the text like any other question
+            return Draft(refusal=f"《{title}》的元数据未注明{'、'.join(missing)}。")
+        text = f"《{title}》的{'，'.join(parts)}。"
+        if missing:
+            text += f"文件中未找到{'、'.join(missing)}（文件元数据未注明）。"
+        return Draft(text, builder, strength=1.0)
 
     def _locate(self, doc_id: str, value: str, field_name: str) -> tuple[Chunk | None, str]:
         """The chunk and sentence where a metadata value appears (first occurrence in the document)."""

@@ -46,7 +46,7 @@ def clean_for_answer(sentence: str) -> str:
     lost ("?") shows as □. (The citation's quote keeps the exact source text.)"""
     s = re.sub(r"\s+", "", sentence) if _mostly_cjk(sentence) else re.sub(r"\s+", " ", sentence)
     s = s.replace("[", "〔").replace("]", "〕").replace("?", "□").replace("\ufffd", "□")
-    s = s.rstrip("；;，,、：: ")
+    s = s.rstrip("；;，,、：: ").lstrip("*# ")  # markdown emphasis left over from the source
     if s and s[-1] not in "。！？!?”）)":
         s += "。"
     return s
