@@ -87,14 +87,26 @@ def _split_long(text: str, start: int, max_tokens: int) -> list[tuple[int, int]]
     out: list[tuple[int, int]] = []
     for s, e in pieces:
         while count_tokens(text[s:e]) > max_tokens:  # one sentence longer than the budget
-            cut = s + max(1, max_tokens // 2)
-            while cut < e and count_tokens(text[s:cut]) < max_tokens:
-                cut += max(1, (e - cut) // 4 or 1)
-            cut = min(max(cut - 1, s + 1), e)
+            cut = _longest_prefix(text, s, e, max_tokens)
+            clause = max(text.rfind(p, s, cut) for p in "，、：,")
+            if clause > s + (cut - s) // 2:  # prefer a clause boundary in the second half
+                cut = clause + 1
             out.append((s, cut))
             s = cut
         out.append((s, e))
     return [(start + s, start + e) for s, e in out if e > s]
+
+
+def _longest_prefix(text: str, s: int, e: int, max_tokens: int) -> int:
+    """The largest cut in (s, e) with text[s:cut] within the token budget (binary search)."""
+    lo, hi = s + 1, e
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if count_tokens(text[s:mid]) <= max_tokens:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def chunk_document(doc: Document, max_tokens: int = 400, min_chars: int = 40) -> list[Chunk]:

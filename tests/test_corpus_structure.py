@@ -98,3 +98,25 @@ def test_compilation_parts_have_their_own_structure(corpus):
     shaoyang = [c["title"] for c in outline(corpus.doc(f"{COMPILATION}-p3"))]
     # "一、就业 … 四、劳动关系" inside 三、主要指标 is a list, not chapters
     assert shaoyang == ["一、发展基础", "二、指导思想和发展目标", "三、主要指标", "四、重点任务", "五、保障措施"]
+
+
+def test_chunks_are_paragraphs_bounded_in_tokens(corpus):
+    from planqa.corpus import chunk_document, count_tokens
+
+    for chunk in corpus.chunks:
+        assert chunk.n_tokens == count_tokens(chunk.text) <= 400, chunk.chunk_id
+    tight = chunk_document(corpus.doc(JIYUAN), max_tokens=80, min_chars=40)
+    assert max(c.n_tokens for c in tight if c.kind != "table") <= 80
+    # one natural paragraph per chunk: a text chunk never starts in the middle of a sentence unless it
+    # continues a paragraph that was too long for one chunk
+    doc = corpus.doc(JIYUAN)
+    for c in corpus.chunks_of(JIYUAN):
+        if c.kind == "text" and c.start > 0 and doc.text[c.start - 1] != "\n":
+            assert doc.text[c.start - 1] in "。！？；，、：" or count_tokens(doc.text[c.start - 200:c.end]) > 80
+
+
+def test_chunk_ids_are_stable_across_reingest(corpus, demo_dir):
+    from planqa.corpus import build_corpus
+
+    again = build_corpus([demo_dir / f"{JIYUAN}.txt"])
+    assert [c.chunk_id for c in again.chunks] == [c.chunk_id for c in corpus.chunks_of(JIYUAN)]
