@@ -4,13 +4,14 @@ Scores one answer (the `planqa ask --json` / batch row shape: a dict with `answe
 `citations`) against one EvalItem, then aggregates overall and by question type.
 
 Choices worth knowing:
-- A citation matches gold evidence when it comes from the gold document and its passage (chunk
-  text plus quote) contains the gold quote, or covers >= `quote_overlap` of the quote's character
+- A citation matches gold evidence when it comes from the gold document and its passage (title,
+  chapter, section, chunk text and quote) contains the gold quote, or covers >= `quote_overlap` of the quote's character
   bigrams (a quote cut by a chunk boundary), or — for single-document questions — contains every
   gold keyword (the same figure often sits both in an indicator table and in a target sentence).
 - A sentence is supported when its cited passages contain >= `support_threshold` of its character
-  bigrams and every number it states. A sentence without its own [n] marker borrows the markers of
-  the next marked sentence in the same paragraph ("A。B[1]。" cites [1] for both).
+  bigrams and every number it states (list enumerators such as "1." are not numbers). A sentence
+  without its own [n] marker borrows the markers of the next marked sentence in the same paragraph
+  ("A。B[1]。" cites [1] for both); a lead-in line ending in a colon borrows from the next line.
 - A refused answer counts as an empty answer: no keywords, no numbers, no citations.
 """
 
@@ -25,6 +26,9 @@ from planqa.eval.textnorm import containment, contains, normalize, numbers_in
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _SENT_END = re.compile(r"(?<=[。！？!?；;])")
+# List enumerators ("1. ", "2、", "（3）", "(一)", "四、") are layout, not claims: their digits must not
+# be checked against the passages.
+_ENUMERATOR = re.compile(r"^\s*(?:[（(]?\d{1,2}[)）.、．](?!\d)|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)\s*")
 _CHAPTER_LABEL = re.compile(r"^(第[一二三四五六七八九十百零〇\d]+[篇章]|[一二三四五六七八九十]+、)")
 
 
@@ -63,14 +67,16 @@ def split_sentences(answer: str) -> list[str]:
 
 
 def _sentence_markers(answer: str) -> list[tuple[str, list[int]]]:
-    """(sentence without markers, cited numbers) with markers inherited forward within a paragraph."""
+    """(sentence without markers or enumerator, cited numbers). Markers apply backwards to the
+    unmarked sentences before them in the same paragraph; a paragraph ending in a colon (a lead-in
+    to a list) carries its sentences over to the next paragraph."""
     result: list[tuple[str, list[int]]] = []
+    pending: list[str] = []
     for para in _bracketed(answer).splitlines():
         sents = [s.strip() for s in _SENT_END.split(para) if s.strip()]
-        pending: list[str] = []
         for s in sents:
             marks = [int(m) for m in _MARKER.findall(s)]
-            bare = _MARKER.sub("", s)
+            bare = _ENUMERATOR.sub("", _MARKER.sub("", s))
             if len(normalize(bare).strip("。！？!?；;:：,，")) < 4:  # "答:", a lone "[1]"
                 if marks and pending:
                     result.extend((p, marks) for p in pending)
@@ -82,12 +88,17 @@ def _sentence_markers(answer: str) -> list[tuple[str, list[int]]]:
                 result.append((bare, marks))
             else:
                 pending.append(bare)
-        result.extend((p, []) for p in pending)
+        if pending and not para.rstrip().endswith(("：", ":")):
+            result.extend((p, []) for p in pending)
+            pending = []
+    result.extend((p, []) for p in pending)
     return result
 
 
 def _passage(c: dict) -> str:
-    return f"{c.get('text') or ''}\n{c.get('quote') or ''}"
+    # Title and headings count as evidence: "《X》第九章提出…" is supported by the citation's location.
+    parts = (c.get("doc_title"), c.get("chapter"), c.get("section"), c.get("text"), c.get("quote"))
+    return "\n".join(p for p in parts if p)
 
 
 def _chapter_match(cited: str, gold: str) -> bool:

@@ -92,6 +92,47 @@ def _failures_md(rows: list[dict], limit: int = 25) -> str:
     return ("## Misses\n\n" + _table(["id", "type", "question", "why"], bad[:limit]) + "\n" + more)
 
 
+def _retrieval_misses_md(rows: list[dict], k: int = 10, limit: int = 25) -> str:
+    key = f"recall@{k}"
+    bad = [[r["id"], r["type"], r["question"], r[key], r.get(f"doc_recall@{k}")]
+           for r in rows if r.get(key) is not None and r[key] < 1]
+    if not bad:
+        return ""
+    more = f"\n… and {len(bad) - limit} more.\n" if len(bad) > limit else "\n"
+    return (f"## Retrieval misses (gold quote not in the top {k})\n\n"
+            + _table(["id", "type", "question", key, f"doc_recall@{k}"], bad[:limit]) + "\n" + more)
+
+
+# Overall figures compared with a baseline run (--baseline metrics.json).
+BASELINE_KEYS = [("retrieval", "recall@1"), ("retrieval", "recall@5"), ("retrieval", "mrr@10"),
+                 ("answers", "keyword_accuracy"), ("answers", "numeric_accuracy"),
+                 ("answers", "citation_precision"), ("answers", "citation_recall"),
+                 ("answers", "supported_sentence_ratio"), ("answers", "correct_refusal_rate"),
+                 ("answers", "false_refusal_rate")]
+
+
+def baseline_deltas(metrics: dict, baseline: dict) -> list[tuple[str, float | None, float | None]]:
+    """(metric, baseline value, current value) for the overall figures both runs have."""
+    out = []
+    for section, key in BASELINE_KEYS:
+        cur = ((metrics.get(section) or {}).get("overall") or {}).get(key)
+        old = ((baseline.get(section) or {}).get("overall") or {}).get(key)
+        if cur is not None or old is not None:
+            out.append((f"{section}.{key}", old, cur))
+    return out
+
+
+def _baseline_md(metrics: dict) -> str:
+    base = metrics.get("baseline")
+    if not base:
+        return ""
+    rows = [[name, old, cur, (cur - old) if cur is not None and old is not None else None]
+            for name, old, cur in base["deltas"]]
+    note = f" (dataset `{base['dataset']}`)" if base.get("dataset") else ""
+    return (f"## Change vs baseline\n\nBaseline: `{base['path']}`{note}\n\n"
+            + _table(["metric", "baseline", "now", "Δ"], rows) + "\n")
+
+
 DEFINITIONS = """## Definitions
 
 - Retrieval: a result is relevant when it comes from the gold document and contains a gold quote
@@ -101,7 +142,9 @@ DEFINITIONS = """## Definitions
 - kw all / kw recall: the answer contains all / the share of the gold keywords; numbers: every gold
   number is in the answer.
 - cite P / cite R: share of citations that carry gold evidence / share of gold quotes cited
-  (gold document + gold quote, or all gold keywords for single-document questions).
+  (gold document + gold quote, or all gold keywords for single-document questions). "What
+  measures…" questions have more valid passages than the one gold quote, so cite P is a lower
+  bound there.
 - supported: share of answer sentences whose cited passages contain ≥60% of their character
   bigrams and every number they state.
 - chapter: some citation lies under the gold chapter. Refused answers count as empty answers.
@@ -117,8 +160,13 @@ def render_markdown(result: EvalResult, command: str = "", dataset: str = "", ch
                 f"Generated {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}.")
     if chart:
         head += ["", "![metrics by question type](chart.png)"]
-    parts = ["\n".join(head), _retrieval_md(m.get("retrieval", {})), _answers_md(m.get("answers", {})),
-             _ragas_md(m.get("retrieval_ragas")), _failures_md(result.rows), DEFINITIONS]
+    ci = m.get("ci95") or {}
+    if ci:
+        head += ["", "95% bootstrap intervals: " + "; ".join(
+            f"{k.split('.', 1)[1]} [{lo:.2f}, {hi:.2f}]" for k, (lo, hi) in ci.items()) + "."]
+    parts = ["\n".join(head), _baseline_md(m), _retrieval_md(m.get("retrieval", {})),
+             _answers_md(m.get("answers", {})), _ragas_md(m.get("retrieval_ragas")), _failures_md(result.rows),
+             _retrieval_misses_md(result.rows), DEFINITIONS]
     return "\n\n".join(p.strip() + "\n" for p in parts if p)
 
 
@@ -160,18 +208,22 @@ def write_chart(result: EvalResult, path: Path) -> bool:
     return True
 
 
-def write_report(result: EvalResult, out_dir: str | Path, command: str = "", dataset: str = "") -> dict[str, Path]:
+def write_report(result: EvalResult, out_dir: str | Path, command: str = "", dataset: str = "",
+                 setup: dict | None = None) -> dict[str, Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"metrics": out / "metrics.json", "report": out / "report.md",
              "per_question": out / "per_question.jsonl", "chart": out / "chart.png"}
-    meta = {"command": command, "dataset": dataset}
-    paths["metrics"].write_text(json.dumps({**meta, **result.metrics}, ensure_ascii=False, indent=2) + "\n",
+    meta = {"command": command, "dataset": dataset, "setup": setup or {}}
+    paths["metrics"].write_text(json.dumps({**meta, **result.metrics}, ensure_ascii=False, indent=2, default=str) + "\n",
                                 encoding="utf-8")
     paths["per_question"].write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in result.rows), encoding="utf-8")
     has_chart = write_chart(result, paths["chart"])
     if not has_chart:
         paths.pop("chart")
-    paths["report"].write_text(render_markdown(result, command, dataset, has_chart), encoding="utf-8")
+    md = render_markdown(result, command, dataset, has_chart)
+    if setup:
+        md += "\n## Setup\n\n```json\n" + json.dumps(setup, ensure_ascii=False, indent=2, default=str) + "\n```\n"
+    paths["report"].write_text(md, encoding="utf-8")
     return paths

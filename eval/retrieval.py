@@ -84,3 +84,15 @@ def retrieval_metrics(
     keys = [f"recall@{k}" for k in ks] + [f"mrr@{depth}", f"ndcg@{depth}"]
     means = {k: (sum(m[k] for m in scored) / len(scored) if scored else 0.0) for k in keys}
     return {**means, "n": len(scored), "per_question": per_question}
+
+
+def doc_recall_metrics(ranked_doc_ids: list[list[str]], gold_doc_ids: list[list[str]],
+                       ks: Sequence[int] = (1, 5, 10)) -> dict:
+    """Share of gold documents with at least one chunk in the top k — separates "found the wrong
+    plan" from "found the plan but not the passage"."""
+    rows = [(r, g) for r, g in zip(ranked_doc_ids, gold_doc_ids, strict=True) if g]
+    out: dict = {}
+    for k in ks:
+        vals = [len(set(g) & set(r[:k])) / len(set(g)) for r, g in rows]
+        out[f"doc_recall@{k}"] = sum(vals) / len(vals) if vals else 0.0
+    return out

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from planqa.eval.dataset import EvalItem
 from planqa.eval.grounding import GroundingScore, aggregate, aggregate_by_type, score_answer
-from planqa.eval.retrieval import retrieval_metrics
+from planqa.eval.retrieval import doc_recall_metrics, retrieval_metrics
+from planqa.eval.stats import bootstrap_ci
 
 AnswerFn = Callable[[str], object]
 SearchFn = Callable[[str, int], Sequence[object]]
@@ -45,19 +46,21 @@ def _as_dict(answer: object) -> dict:
     raise TypeError(f"cannot read an answer from {type(answer).__name__}")
 
 
-def load_answers(path: str | Path) -> dict[str, dict]:
-    """Answers file (JSONL, batch shape) keyed by id and, as a fallback, by question text."""
+def index_answers(rows: list[dict]) -> dict[str, dict]:
+    """Answer rows keyed by id and, as a fallback, by question text (`q:<question>`)."""
     out: dict[str, dict] = {}
-    with Path(path).open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            if row.get("id") not in (None, ""):
-                out[str(row["id"])] = row
-            if row.get("question"):
-                out.setdefault(f"q:{row['question']}", row)
+    for row in rows:
+        if row.get("id") not in (None, ""):
+            out[str(row["id"])] = row
+        if row.get("question"):
+            out.setdefault(f"q:{row['question']}", row)
     return out
+
+
+def load_answers(path: str | Path) -> dict[str, dict]:
+    """Answers file (JSONL, batch shape) keyed by id and by question text."""
+    with Path(path).open(encoding="utf-8") as fh:
+        return index_answers([json.loads(line) for line in fh if line.strip()])
 
 
 def answer_for(item: EvalItem, answers: dict[str, dict]) -> dict | None:
@@ -84,10 +87,15 @@ def run_answers(items: list[EvalItem], answer_fn: AnswerFn, progress: bool = Tru
 
 
 def _hit_fields(hit: object) -> tuple[str, str]:
+    """(text to match quotes against, doc_id). The chunk's headings are prepended: chunk text
+    holds no heading lines, and "which chapter covers X" is answered by any chunk under it."""
     chunk = hit.get("chunk", hit) if isinstance(hit, dict) else getattr(hit, "chunk", hit)
-    if isinstance(chunk, dict):
-        return chunk.get("text", ""), chunk.get("doc_id", "")
-    return getattr(chunk, "text", ""), getattr(chunk, "doc_id", "")
+
+    def get(name: str, default):
+        return chunk.get(name, default) if isinstance(chunk, dict) else getattr(chunk, name, default)
+
+    headings = list(get("heading_path", None) or [h for h in (get("chapter", ""), get("section", "")) if h])
+    return "\n".join([*headings, get("text", "")]), get("doc_id", "")
 
 
 def run_retrieval(items: list[EvalItem], search_fn: SearchFn, k: int = 10,
@@ -114,10 +122,14 @@ def _retrieval_block(items: list[EvalItem], retrieved: dict[str, Retrieved], ks:
             ranked_doc_ids=[retrieved[it.id].doc_ids for it in subset],
             gold_doc_ids=[it.docs for it in subset],
         )
-        return m
+        docs = doc_recall_metrics([retrieved[it.id].doc_ids for it in subset], [it.docs for it in subset], ks)
+        n = m.pop("n")
+        return {**m, **docs, "n": n}
 
     overall = metrics_for(scored)
     per_q = dict(zip((it.id for it in scored), overall.pop("per_question"), strict=True))
+    for it in scored:  # per-question document recall, for the misses table
+        per_q[it.id].update(doc_recall_metrics([retrieved[it.id].doc_ids], [it.docs], ks))
     by_type = {}
     for t in sorted({it.type for it in scored}):
         m = metrics_for([it for it in scored if it.type == t])
@@ -175,4 +187,21 @@ def evaluate(
             extra = extra_retrieval(items, retrieved)
             if extra:
                 metrics["retrieval_ragas"] = extra
+    metrics["ci95"] = _intervals(rows)
     return EvalResult(metrics=metrics, rows=rows)
+
+
+# Per-question fields whose mean is an overall metric, and the metric's name.
+CI_FIELDS = [("keywords_all", "answers.keyword_accuracy"), ("citation_precision", "answers.citation_precision"),
+             ("supported_ratio", "answers.supported_sentence_ratio"), ("recall@5", "retrieval.recall@5"),
+             ("mrr@10", "retrieval.mrr@10")]
+
+
+def _intervals(rows: list[dict]) -> dict[str, list[float]]:
+    out = {}
+    for field_name, metric in CI_FIELDS:
+        vals = [float(r[field_name]) for r in rows if r.get("answerable", True) and r.get(field_name) is not None]
+        ci = bootstrap_ci(vals)
+        if ci:
+            out[metric] = [round(ci[0], 4), round(ci[1], 4)]
+    return out

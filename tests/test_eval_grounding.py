@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import pytest
-
 from planqa.eval.dataset import EvalItem
-from planqa.eval.grounding import aggregate, aggregate_by_type, score_answer, sentence_support, split_sentences
+from planqa.eval.grounding import (
+    aggregate,
+    aggregate_by_type,
+    score_answer,
+    sentence_support,
+    split_sentences,
+)
 
 JY = "003_80320cefd6c75378"
 ITEM = EvalItem(
@@ -46,7 +51,7 @@ def test_wrong_citation_scores_lower():
 
 
 def test_hand_computed_mix():
-    two = score_answer(ITEM, answer("高技能人才(万人)目标10.3[1][2]。另有说明。", [GOOD_CITE, {**WRONG_CITE, "n": 2}]))
+    two = score_answer(ITEM, answer("高技能人才目标10.3[1][2]。另有说明。", [GOOD_CITE, {**WRONG_CITE, "n": 2}]))
     assert two.citation_precision == pytest.approx(0.5)
     assert two.citation_recall == 1
     # sentence 1 supported ("10.3" and its bigrams are in [1]+[2]); "另有说明" has no marker -> unsupported
@@ -85,3 +90,11 @@ def test_comparison_needs_both_documents():
                         chapters=["", ""], quotes=["甲地目标十二万人", "乙地目标十六万人"], keywords=["12", "16"])
     only_a = score_answer(cmp_item, answer("甲地12万人[1]", [{"n": 1, "doc_id": "a", "text": "甲地目标十二万人"}]))
     assert only_a.citation_recall == 0.5 and only_a.doc_ok is False and only_a.chapter_ok is None
+
+
+def test_lists_with_lead_in_and_trailing_markers():
+    cites = [{"n": 1, "doc_id": JY, "doc_title": "济源市规划", "chapter": "第二章 建设人才队伍",
+              "text": "完善人才评价机制,推行代表作评价制度。"},
+             {"n": 2, "doc_id": JY, "text": "全面落实班主任津贴、10%绩效总量等政策。"}]
+    text = "济源市规划在第二章 建设人才队伍中提出:\n1. 完善人才评价机制,推行代表作评价制度。[1]\n2. 全面落实班主任津贴、10%绩效总量等政策。[2]"
+    assert sentence_support(text, cites) == (3, 3)

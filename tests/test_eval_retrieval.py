@@ -6,7 +6,6 @@ import math
 import random
 
 import pytest
-
 from planqa.eval.retrieval import novel_gains, retrieval_metrics
 
 RANKED = [
@@ -79,3 +78,11 @@ def test_agrees_with_ranx():
     theirs = ranx.evaluate(ranx.Qrels(qrels), ranx.Run(run), ["recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"])
     for key in ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"):
         assert ours[key] == pytest.approx(theirs[key], abs=1e-9), key
+
+
+def test_doc_recall():
+    from planqa.eval.retrieval import doc_recall_metrics
+
+    m = doc_recall_metrics([["x", "a", "b"], ["x"], ["b"]], [["a"], ["a"], ["a", "b"]], ks=(1, 2))
+    assert m["doc_recall@1"] == pytest.approx((0 + 0 + 0.5) / 3)
+    assert m["doc_recall@2"] == pytest.approx((1 + 0 + 0.5) / 3)
