@@ -59,7 +59,6 @@ def _percentile(values: list[float], p: float) -> float:
 def run_variant(variant: str, k: int = 10) -> dict:
     """Build and evaluate one variant in this process."""
     from planqa.index.encoders import UseEncoder
-
     from planqa.settings import DEMO_CORPUS, Settings
 
     items = _items()
@@ -98,6 +97,7 @@ def _langchain(corpus_dir: Path, encoder):
     from langchain_community.vectorstores import FAISS
     from langchain_core.documents import Document as LCDocument
     from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     from planqa.corpus import load_documents
 
     docs = load_documents([corpus_dir]).documents
@@ -117,7 +117,6 @@ def sweep() -> list[dict]:
 
     from planqa.index import build_index
     from planqa.index.encoders import UseEncoder
-
     from planqa.settings import DEMO_CORPUS, Settings
 
     items = _items()

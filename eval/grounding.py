@@ -13,6 +13,7 @@ Choices worth knowing:
   without its own [n] marker borrows the markers of the next marked sentence in the same paragraph
   ("A。B[1]。" cites [1] for both); a lead-in line ending in a colon borrows from the next line.
 - A refused answer counts as an empty answer: no keywords, no numbers, no citations.
+- A keyword may list equivalent forms separated by "|" ("5000人|0.5万人"); any one counts.
 """
 
 from __future__ import annotations
@@ -110,6 +111,11 @@ def _chapter_match(cited: str, gold: str) -> bool:
     return normalize(gold) in normalize(cited) or normalize(cited) in normalize(gold)
 
 
+def keyword_in(text: str, keyword: str) -> bool:
+    """A gold keyword may list equivalent forms separated by "|" ("5000人|0.5万人")."""
+    return any(contains(text, alt) for alt in keyword.split("|"))
+
+
 def evidence_match(citation: dict, item: EvalItem, j: int, quote_overlap: float = 0.8) -> bool:
     """Does `citation` supply gold quote j of `item`?"""
     if item.docs and citation.get("doc_id") != item.docs[j]:
@@ -118,7 +124,7 @@ def evidence_match(citation: dict, item: EvalItem, j: int, quote_overlap: float 
     quote = item.quotes[j]
     if contains(passage, quote) or containment(quote, passage) >= quote_overlap:
         return True
-    return len(item.quotes) == 1 and bool(item.keywords) and all(contains(passage, k) for k in item.keywords)
+    return len(item.quotes) == 1 and bool(item.keywords) and all(keyword_in(passage, k) for k in item.keywords)
 
 
 def sentence_support(answer: str, citations: list[dict], threshold: float = 0.6) -> tuple[int, int]:
@@ -158,9 +164,9 @@ def score_answer(
         s.supported_ratio = sup / tot if tot else None
     numeric = [k for k in item.keywords if numbers_in(k)]
     if numeric:
-        s.numeric_ok = all(contains(text, k) for k in numeric)
+        s.numeric_ok = all(keyword_in(text, k) for k in numeric)
     if item.keywords:
-        hits = [contains(text, k) for k in item.keywords]
+        hits = [keyword_in(text, k) for k in item.keywords]
         s.keyword_recall = sum(hits) / len(hits)
         s.keywords_all = all(hits)
     gold_chapters = [(d, ch) for d, ch in zip(item.docs, item.chapters, strict=False) if ch]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+
 from planqa.corpus.models import Chunk
 from planqa.index.bm25 import BM25Index, Tokenizer
 from planqa.index.encoders import Encoder

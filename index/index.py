@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
 from planqa.corpus.models import Chunk
 from planqa.index import filters
 from planqa.index.bm25 import Tokenizer, default_tokenizer
@@ -19,7 +20,6 @@ from planqa.index.manifest import Manifest
 from planqa.index.store import IndexState, load_state, save_state
 from planqa.index.types import Hit
 from planqa.index.versions import current_version, write_version, writer_lock
-
 from planqa.settings import DEMO_CORPUS, Settings
 
 MODES = ("hybrid", "bm25", "dense")

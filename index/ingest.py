@@ -8,7 +8,6 @@ from pathlib import Path
 
 from planqa.corpus.models import Chunk
 from planqa.index.store import document_record
-
 from planqa.settings import Settings
 
 DocChunks = tuple[dict, list[Chunk]]

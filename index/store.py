@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
+
 from planqa.corpus.models import Chunk, Document
 from planqa.index.bm25 import BM25Index
 from planqa.index.errors import IndexFormatError

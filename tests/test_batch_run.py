@@ -7,10 +7,10 @@ import time
 
 import pytest
 from openpyxl import load_workbook
-from planqa.qa.models import Answer, Citation
 
 from planqa.batch import read_questions, run_batch, sidecar_path
 from planqa.batch_io import OUTPUT_COLUMNS, read_rows
+from planqa.qa.models import Answer, Citation
 
 QUESTIONS = [
     {"id": "a", "question": "济源市到2025年高技能人才要达到多少?"},

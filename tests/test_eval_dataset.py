@@ -6,9 +6,9 @@ import re
 from collections import Counter
 
 import pytest
+
 from planqa.eval.dataset import DATA_DIR, DEV_SET, QUESTION_TYPES, SMOKE_SET, check_items, load_dataset
 from planqa.eval.textnorm import normalize
-
 from planqa.settings import DEMO_CORPUS
 
 COMPILATION = "004_7c121f2adea77f47"
@@ -61,6 +61,14 @@ def test_quotes_are_in_their_source(path):
             q = normalize(quote)
             assert 8 <= len(q) <= 60, (it.id, quote)
             assert q in texts[doc], (it.id, doc, quote)
+
+
+@pytest.mark.parametrize("path", [DEV_SET, TEST_SET], ids=["dev", "test"])
+def test_reference_answers_contain_their_keywords(path):
+    from planqa.eval.grounding import keyword_in
+
+    for it in load_dataset(path):
+        assert all(keyword_in(it.answer, k) for k in it.keywords), it.id
 
 
 def test_held_out_set_does_not_repeat_dev(dev):

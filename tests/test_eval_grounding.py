@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from planqa.eval.dataset import EvalItem
 from planqa.eval.grounding import (
     aggregate,
@@ -98,3 +99,10 @@ def test_lists_with_lead_in_and_trailing_markers():
              {"n": 2, "doc_id": JY, "text": "全面落实班主任津贴、10%绩效总量等政策。"}]
     text = "济源市规划在第二章 建设人才队伍中提出:\n1. 完善人才评价机制,推行代表作评价制度。[1]\n2. 全面落实班主任津贴、10%绩效总量等政策。[2]"
     assert sentence_support(text, cites) == (3, 3)
+
+
+def test_keyword_alternatives():
+    item = EvalItem(id="k", question="?", type="number", answerable=True, docs=[JY], quotes=["中等职业教育在校生达到5000人"],
+                    keywords=["5000人|0.5万人"])
+    s = score_answer(item, answer("到2025年达到0.5万人[1]", [{"n": 1, "doc_id": JY, "text": "中等职业教育在校生达到5000人"}]))
+    assert s.keywords_all and s.numeric_ok and s.citation_precision == 1

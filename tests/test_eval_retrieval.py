@@ -6,6 +6,7 @@ import math
 import random
 
 import pytest
+
 from planqa.eval.retrieval import novel_gains, retrieval_metrics
 
 RANKED = [

@@ -6,6 +6,7 @@ import json
 from types import SimpleNamespace
 
 import pytest
+
 from planqa.eval.dataset import SMOKE_SET, load_dataset
 from planqa.eval.report import write_report
 from planqa.eval.runner import evaluate, load_answers, run_answers, run_retrieval

@@ -6,9 +6,9 @@ import json
 import shutil
 
 import pytest
-from planqa.index import open_index
 
 from planqa.cli import main
+from planqa.index import open_index
 from planqa.settings import DEMO_CORPUS
 
 JC = "000_1221f6b6c08d843d"

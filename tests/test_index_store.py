@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from planqa.corpus.models import Chunk, Document
 from planqa.index import EncoderMismatchError, open_index
 from planqa.index.bm25 import default_tokenizer
@@ -21,7 +22,6 @@ from planqa.index.errors import IndexMissingError
 from planqa.index.index import Index, _empty_state
 from planqa.index.store import document_record
 from planqa.index.versions import current_version
-
 from planqa.settings import Settings
 
 

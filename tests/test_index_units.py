@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from planqa.index import filters, fusion
 from planqa.index.bm25 import BM25Index, Tokenizer
 from planqa.index.faiss_store import VectorStore, choose_kind
