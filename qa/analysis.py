@@ -52,6 +52,7 @@ class Analysis:
     unknown_places: list[str] = field(default_factory=list)  # named places no document is about
     unknown_titles: list[str] = field(default_factory=list)  # 《…》 titles no document matches
     years: list[str] = field(default_factory=list)
+    quoted: list[str] = field(default_factory=list)  # “…” names the question quotes (“三个百场”): one term each
     terms: list[str] = field(default_factory=list)  # content terms to find in the evidence
     tense: str = ""  # "target" (到2025年、目标) | "past" (截至、十三五) | "": which figures are wanted
     soft: set[str] = field(default_factory=set)  # verbs among the terms: wording varies, they weigh less
@@ -178,7 +179,11 @@ def analyse(question: str, catalog: Catalog) -> Analysis:
     m = _HEADING_REF.search(q)
     a.heading_ref = m.group(0) if m else ""
     stripped = strip_form(q, a.places + a.unknown_places)
-    a.terms = content_terms(stripped)
+    a.quoted = quoted_terms(q)
+    a.terms = list(dict.fromkeys([*a.quoted, *(t for t in content_terms(stripped)
+                                                 if not any(t in x for x in a.quoted))]))
+    if a.qtype == "metadata":  # "文号是?": the field asked is the form of the question, not its content
+        a.terms = [t for t in a.terms if not any(rx.fullmatch(t) for _, rx in _FIELDS)] or a.terms
     verbs = {w.word for w in pseg.cut(stripped) if w.flag.startswith("v") and w.flag != "vn"}
     a.soft = {t for t in a.terms if t in verbs}
     return a
@@ -191,9 +196,20 @@ _FORM = re.compile(r"哪一?[章节篇部](?:分)?|第几[章节部篇]|哪个(?
                    r"(?:的|了|吗|呢)(?=[？?]?$)")
 
 
+# Plan periods and dates steer which figure is wanted (a.tense, a.years); they are no content to look for.
+_PERIOD = re.compile(r"[“\"']?十[二三四五]五[”\"']?(?:时期|期间|期末|末|以来)?|(?:到|截至|截止|至)?(?:19|20)\d{2}\s*年(?:底|末)?")
+_QUOTED_TERM = re.compile(r"[“\"「]([^”\"」《》]{2,16})[”\"」]")
+
+
+def quoted_terms(q: str) -> list[str]:
+    """Names the question puts in quotes (“三个百场”, “一城一窗一卡一码”), plan periods aside."""
+    return [t for t in _QUOTED_TERM.findall(q) if not _PERIOD.fullmatch(t) and not re.fullmatch(r"十[二三四五]五.*", t)]
+
+
 def strip_form(q: str, places: list[str]) -> str:
-    """The question without its places, quoted titles and question-form phrases."""
+    """The question without its places, quoted titles, periods and question-form phrases."""
     q = _QUOTED_TITLE.sub(" ", q)
+    q = _PERIOD.sub(" ", q)
     for p in sorted({place_alias(p) for p in places}, key=len, reverse=True):
         q = re.sub(re.escape(p) + r"(?:特别行政区|自治区|自治州|省|市|县|区)?", " ", q)
     return _FORM.sub(" ", q)

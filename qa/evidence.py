@@ -30,12 +30,19 @@ def _lossy_pattern(term: str) -> re.Pattern:
     return re.compile("".join(f"[{re.escape(ch)}{_LOST}]" for ch in term))
 
 
+def _lossy_match(term: str, text: str) -> bool:
+    """The term with at most one character lost per four (社会?作 ~ 社会工作; 社会?作? is too little of 社会工作者)."""
+    allowed = max(1, len(term) // 4)
+    return any(sum(ch in _LOST for ch in m.group(0)) <= allowed for m in _lossy_pattern(term).finditer(text))
+
+
 def term_match(term: str, text: str) -> float:
     """1 when the term occurs (lost characters "?" match anything); partial credit when most of its
     characters do (宽容失败 ~ 包容失败)."""
     if term in text or any(syn in text for syn in SYNONYMS.get(term, ())):
         return 1.0
-    if ("?" in text or "\ufffd" in text) and len(term) >= 2 and _lossy_pattern(term).search(text):
+    if ("?" in text or "\ufffd" in text) and any(
+            len(t) >= 2 and _lossy_match(t, text) for t in (term, *SYNONYMS.get(term, ()))):
         return 1.0
     if len(term) < 3:
         return 0.0

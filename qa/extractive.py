@@ -11,8 +11,9 @@ from planqa.qa.analysis import Analysis, metadata_fields, strip_form
 from planqa.qa.catalog import Catalog
 from planqa.qa.citations import MARKER, CitationBuilder
 from planqa.qa.draft import Draft, display_title, shared_where, where
-from planqa.qa.evidence import Evidence, is_heading, score_sentences, term_match
+from planqa.qa.evidence import Evidence, context_of, is_heading, score_sentences, term_match
 from planqa.qa.indicators import (
+    MODIFIERS,
     indicator_phrase,
     indicator_phrases,
     label_match,
@@ -23,6 +24,7 @@ from planqa.qa.indicators import (
 from planqa.qa.lookups import Lookups
 from planqa.qa.refusal import MIN_EVIDENCE, weak_evidence_reason
 from planqa.qa.sentences import clean_for_answer, split_sentences, with_marker
+from planqa.qa.terms import expand
 
 SearchFn = Callable[..., list[Hit]]  # (query, k=, doc_ids=, regions=) → hits
 
@@ -53,6 +55,10 @@ class ExtractiveAnswerer:
             if draft is not None:
                 return draft
         evidence = self._evidence(a, doc_ids, regions)
+        if a.quoted and a.qtype in ("measure", "general") and _ASKS_WHAT.search(a.question):
+            draft = self._quoted_passage(a, evidence, builder)
+            if draft is not None:
+                return draft
         if a.qtype == "number":
             draft = self._indicator_answer(a, evidence, doc_ids, builder, with_title=True)
             if draft is not None:
@@ -65,7 +71,7 @@ class ExtractiveAnswerer:
         hits = self.search(query or a.question, k=self.top_k, doc_ids=doc_ids or None, regions=regions or None)
         if a.terms:  # a keyword-only pass catches passages the full question's wording hides
             seen = {h.chunk.chunk_id for h in hits}
-            extra = self.search(" ".join(a.terms), k=self.top_k, doc_ids=doc_ids or None,
+            extra = self.search(" ".join(expand(a.terms)), k=self.top_k, doc_ids=doc_ids or None,
                                 regions=regions or None, mode="bm25")
             top = max((h.score for h in hits), default=1.0)
             for h in extra:
@@ -86,22 +92,27 @@ class ExtractiveAnswerer:
         if a.qtype == "number" and not any(e.has_number and e.strength >= self.min_evidence for e in evidence[:5]):
             return "相关段落中没有给出所问的数字。"
         if a.qtype == "number":
-            key = self._indicator_terms(a)
-            if key and not any(all(_covered(t, e) for t in key) for e in evidence[:5]):
+            # Every word of the asked indicator, in one sentence (or its headings) that gives a figure.
+            key = self._indicator_terms(a, rare_only=False)
+            if key and not any(e.has_number and all(_covered(t, e) for t in key) for e in evidence[:5]):
                 lost = [t for t in key if not any(_covered(t, e) for e in evidence[:5])] or key
                 return f"所检索到的段落没有给出“{'”“'.join(lost[:3])}”的数字，证据不足。"
         return ""
 
-    def _indicator_terms(self, a: Analysis) -> list[str]:
+    def _indicator_terms(self, a: Analysis, rare_only: bool = True) -> list[str]:
         """The question's content terms inside its indicator phrase (养老服务中心 → 养老, 服务中心): a figure
         for another indicator does not answer the question."""
         if _several_asks(a.question):
             return []
-        phrase = indicator_phrase(strip_form(a.question, a.places + a.unknown_places))
+        stripped = strip_form(a.question, a.places + a.unknown_places)
+        phrase = indicator_phrase(stripped)
         if not 3 <= len(phrase) <= 10:  # a long remainder is no noun phrase: the question names no indicator
             return []
+        if not rare_only:  # "给老师建多少套住房": the ask word splits the indicator; all its pieces count
+            whole = indicator_phrases(stripped)[-1]
+            phrase = whole if len(whole) <= 12 else phrase
         return [t for t in a.terms if t in phrase and t not in a.soft and not t.isdigit()
-                and self.catalog.weight(t) >= _RARE]
+                and (self.catalog.weight(t) >= _RARE or not rare_only)]
 
     # --- composition by question type -------------------------------------------------------
     def _compose(self, a: Analysis, evidence: list[Evidence], builder: CitationBuilder, with_title: bool,
@@ -131,6 +142,34 @@ class ExtractiveAnswerer:
         intro = "提出：" if with_title else ""
         text = f"{lead}{intro}{''.join(parts)}"
         return Draft(text, builder, strength=best.strength, items=[clean_for_answer(e.text) for e in picks])
+
+    # --- a quoted name: the passage that explains it ------------------------------------------------
+    def _quoted_passage(self, a: Analysis, evidence: list[Evidence], builder: CitationBuilder) -> Draft | None:
+        """“三个百场”是指什么: the passage from the name's first mention in the best chunk holding it to the end
+        of its item (paragraph, next numbered item, or ≈300 characters), so every part of the enumeration is
+        kept. The mention may be a run-in heading ("3.“三个百场”就业服务专项行动。") the evidence skips."""
+        term = max(a.quoted, key=len)
+        chunks = list({e.chunk.chunk_id: e for e in evidence[:60]}.values())
+        weights = {t: w * (0.5 if t in a.soft else 1.0) for t, w in self.catalog.weights(a.terms).items()}
+        total = sum(weights.values()) or 1.0
+        for e in chunks:
+            c = e.chunk
+            if c.kind == "table" or term_match(term, c.text) < 1.0:
+                continue
+            first = next((x for x in split_sentences(c.text) if term_match(term, x.text) >= 1.0), None)
+            if first is None:
+                continue
+            end = _item_end(c.text, first.end, _PASSAGE_CHARS)
+            quote = c.text[first.start:end].strip()
+            where_ = quote + " " + context_of(c)
+            strength = sum(w * term_match(t, where_) for t, w in weights.items()) / total
+            if strength < self.min_evidence:
+                continue
+            n = builder.cite(c, quote, e.hit_score)
+            title = display_title(self.catalog.title(c.doc_id))
+            item = clean_for_answer(quote)
+            return Draft(f"《{title}》提出：{with_marker(item, n)}", builder, strength=strength, items=[item])
+        return None
 
     # --- number questions: the asked indicator, stated directly --------------------------------
     def _indicator_answer(self, a: Analysis, evidence: list[Evidence], doc_ids: list[str] | None,
@@ -200,6 +239,8 @@ class ExtractiveAnswerer:
                 if row is None:
                     continue
                 m = max(label_match(p, row.key) for p in phrases)
+                if any(q in phrases[-1] and q not in row.label for q in MODIFIERS):
+                    continue  # "新增了多少技能人才": a row of the total is another indicator
                 if m >= 0.7:
                     out.append((m, c, row))
         if not out:
@@ -211,7 +252,8 @@ class ExtractiveAnswerer:
         """The best sentence plus up to two close runners-up from the same document."""
         best = evidence[0]
         if a.qtype == "number" and not best.has_number:  # a figure was asked for: lead with a relevant one
-            best = next((e for e in evidence[:5] if e.has_number and e.strength >= self.min_evidence), best)
+            best = _figure_neighbour(a, best, evidence, self.min_evidence) or next(
+                (e for e in evidence[:5] if e.has_number and e.strength >= self.min_evidence), best)
         picks = [best]
         phrase = indicator_phrase(strip_form(a.question, a.places + a.unknown_places)) if a.qtype == "number" else ""
         for e in evidence[:12]:
@@ -267,8 +309,9 @@ class ExtractiveAnswerer:
         lines, items = [], []
         quotes: list[tuple[Evidence, str]] = []
         seen: set[str] = set()
+        focus = [t for t in a.terms if t not in a.soft and self.catalog.weight(t) >= _FOCUS]  # 人才/建设 say little
         for e in picked:
-            quote = condense(_whole_sentence(e), item_chars)
+            quote = condense(_whole_sentence(e), item_chars, focus, lists=bool(_ASKS_LIST.search(a.question)))
             if quote in seen or any(quote in q for q in seen):
                 continue
             seen.add(quote)
@@ -342,6 +385,11 @@ class ExtractiveAnswerer:
                 d = None
                 if sub.qtype == "number":
                     d = self._indicator_answer(sub, ev, [doc_id], builder, with_title=False)
+                    phrase = indicator_phrase(strip_form(a.question, a.places + a.unknown_places))
+                    if d is None and 3 <= len(phrase) <= 10 and _ASKS_FIGURE.search(a.question) \
+                            and not _several_asks(a.question):
+                        # the same indicator in every document: a figure of another one answers nothing
+                        d = Draft(refusal=f"文件没有给出“{phrase}”的数字。")
                 if d is None:
                     d = self._compose(sub, ev, builder, with_title=False, limit=3, item_chars=100)
             if d.refusal:
@@ -384,6 +432,18 @@ def _focus(pool: list[Evidence], best: Evidence) -> list[Evidence]:
 _CLAUSE_END = re.compile(r"[，；;。！？]")
 
 
+def _figure_neighbour(a: Analysis, best: Evidence, evidence: list[Evidence], floor: float) -> Evidence | None:
+    """A sentence of the best sentence's own chunk that states the asked indicator with a figure (the best
+    sentence names the topic, its neighbour gives the number)."""
+    phrase = indicator_phrase(strip_form(a.question, a.places + a.unknown_places))
+    same = [e for e in evidence[:40] if e.chunk.chunk_id == best.chunk.chunk_id and e.has_number]
+    if len(phrase) >= 2:
+        stated = [e for e in same if sentence_match(phrase, e.text) >= 0.5]
+        if stated:
+            return max(stated, key=lambda e: (sentence_match(phrase, e.text), e.score))
+    return next((e for e in same if e.strength >= floor), None)
+
+
 def _same_indicator(phrase: str, e: Evidence) -> bool:
     """False when a runner-up plainly states another indicator than the asked one."""
     if e.chunk.kind == "table":
@@ -403,19 +463,90 @@ def _whole_sentence(e: Evidence) -> str:
     return text[e.sentence.start: end + 1].strip()
 
 
-def condense(sentence: str, limit: int) -> str:
+def condense(sentence: str, limit: int, terms: tuple[str, ...] | list[str] = (), lists: bool = False) -> str:
     """A long sentence cut at its last clause boundary before `limit` characters (a "；" preferred to a "，"):
     still an exact prefix of the source sentence, so it stays an exact quote. Plan sentences state the
-    measure first and elaborate after."""
+    measure first and elaborate after — but a later clause that holds the question's terms (or, when the
+    question asks 哪些/什么, a list "重点…/包括…/如…等") is the answer: the cut then moves past it (up to
+    2 × `limit`), or the quote becomes the contiguous run of clauses from the first such clause."""
     s = sentence.strip()
     if len(s) <= limit:
         return s
     strong = [m.start() for m in re.finditer(r"[；;。！？]", s) if 12 <= m.start() <= limit]
     weak = [m.start() for m in _CLAUSE_END.finditer(s) if 12 <= m.start() <= limit]
     cut = strong[-1] if strong else weak[-1] if weak else 0
-    return s[:cut].rstrip() if cut else s
+    prefix = s[:cut].rstrip() if cut else s
+    needed = _answer_clauses(s, terms, lists)
+    if not needed or cut == 0 or needed[-1][0] < cut:
+        return prefix  # the prefix already holds every clause that answers
+    last_end = needed[-1][1]
+    cap = 2 * limit
+    if last_end <= cap:
+        return s[:last_end].rstrip("，,、 ")
+    start = next((a for a, _ in needed if a >= cut), needed[0][0])  # the first answering clause past the cut
+    ends = [b for _, b in _clauses(s) if start < b <= start + cap]
+    end = ends[-1] if ends else next(b for a, b in needed if a == start)  # at least the answering clause
+    return s[start:end].rstrip("，,、 ")
 
 
+_ASKS_FIGURE = re.compile(r"多少|几[个所家项名万亿条]|比例|比重|占比|百分之?几|[率数]是")
+_ASKS_WHAT = re.compile(r"是指|指的是|指什么|是什么|包括|包含|有哪些|哪些|内容|含义|意思|具体")
+_PASSAGE_CHARS = 300
+_RUN_IN_HEADING = re.compile(r"(?<=[。])\s*([^。；;，,：:\n]{4,20}。)")
+# Where the next item of a list starts: "2.", "（三）", "四、" after a sentence end or a line break.
+_NEXT_ITEM = re.compile(r"(?:(?<=[。；;])|\n)\s*(?:\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章节])")
+
+
+def _item_end(text: str, first_end: int, cap: int) -> int:
+    """End of the item a sentence opens: its paragraph, up to the next numbered item, cut at the last
+    sentence end within `cap` characters (never before `first_end`)."""
+    stop = len(text)
+    nl = re.search(r"\n\s*\n|\n", text[first_end:])
+    if nl:
+        stop = first_end + nl.start()
+    m = _NEXT_ITEM.search(text, first_end, stop)
+    if m:
+        stop = m.start()
+    for h in _RUN_IN_HEADING.finditer(text, first_end, stop):  # "标准化建设“人才之家”。" opens the next item
+        stop = h.start(1)
+        break
+    if stop - first_end > cap:
+        ends = [m.end() for m in re.finditer(r"[。；;]", text[first_end: first_end + cap])]
+        stop = first_end + ends[-1] if ends else first_end
+    return max(stop, first_end)
+
+
+_ASKS_LIST = re.compile(r"哪些|哪类|哪几|什么|包括|有啥")
+_LIST_CUE = re.compile(r"重点|包括|如|主要有|涵盖|(?<![高平同])等")
+
+
+def _clauses(s: str) -> list[tuple[int, int]]:
+    """(start, end) of the clauses of a sentence, each end after its punctuation."""
+    out, start = [], 0
+    for m in _CLAUSE_END.finditer(s):
+        out.append((start, m.end()))
+        start = m.end()
+    if start < len(s):
+        out.append((start, len(s)))
+    return out
+
+
+def _answer_clauses(s: str, terms, lists: bool) -> list[tuple[int, int]]:
+    """Clauses holding a question term that the first clause lacks, or a list when a list is asked."""
+    spans = _clauses(s)
+    if not spans:
+        return []
+    head = s[spans[0][0]: spans[0][1]]
+    new_terms = [t for t in terms if len(t) >= 2 and term_match(t, head) < 1.0]
+    out = []
+    for a, b in spans[1:]:
+        c = s[a:b]
+        if any(term_match(t, c) >= 1.0 for t in new_terms) or (lists and _LIST_CUE.search(c) and c.count("、") >= 2):
+            out.append((a, b))
+    return out
+
+
+_FOCUS = 2.5  # IDF above which a question term is worth keeping a later clause for
 _RARE = 3.5  # IDF above which a term names something specific (养老 3.9, 床位 7.4; 人才 1.0, 比例 2.9)
 
 

@@ -21,7 +21,7 @@ _ASK = re.compile(
     r"怎么|如何|[？?！!。，,、：:；;\s]")
 _EDGE = re.compile(r"^[的了和与及在]+|[的了和与及中里呢吗啊]+$")
 # Words that qualify an indicator into another one when the question does not say them.
-_MODIFIERS = ("新增", "累计", "年均", "每年", "培训", "新培养", "培养", "引进", "新引进", "开展", "取得", "其中")
+MODIFIERS = ("新增", "累计", "年均", "每年", "培训", "新培养", "培养", "引进", "新引进", "开展", "取得", "其中")
 _RATIO = re.compile(r"占|比重|比例|增长|增速|人均|每万|率")
 # What may stand between an indicator and its figure ("高技能人才达到10.3万人").
 _BRIDGE = re.compile(r"^[”’）)]?(?:总量|总数|人数|数量|规模|总规模)?(?:要|将|力争)?(?:由[^，。；]{0,12}?)?"
@@ -146,7 +146,7 @@ def _bigrams(s: str) -> set[str]:
 
 def _other_indicator(rest: str, phrase: str) -> bool:
     """True when the words around the phrase make it another quantity (新增…, …占比) the question did not ask."""
-    if any(m in rest and m not in phrase for m in _MODIFIERS):
+    if any(m in rest and m not in phrase for m in MODIFIERS):
         return True
     return bool(_RATIO.search(rest)) and not _RATIO.search(phrase)
 
@@ -158,13 +158,17 @@ def sentence_match(phrase: str, sentence: str) -> float:
     for v in variants(phrase):
         for m in re.finditer(re.escape(v), sentence):
             before = sentence[max(0, m.start() - 3): m.start()]
-            if any(before.endswith(x) for x in _MODIFIERS if x not in phrase):
+            if any(before.endswith(x) for x in MODIFIERS if x not in phrase):
                 best = max(best, 0.2)
                 continue
             prev = before[-1:]
             if (prev and "\u4e00" <= prev <= "\u9fff" and prev not in _BOUNDARY
                     and not any(before.endswith(h) for h in _HARMLESS)):
                 best = max(best, 0.4)  # inside a longer word: 高技能人才 when 技能人才 was asked
+                continue
+            head = sentence[: m.start()]
+            if head.count("（") + head.count("(") > head.count("）") + head.count(")"):
+                best = max(best, 0.4)  # a member of a parenthesised list: the figure is the list's head's
                 continue
             after = sentence[m.end(): m.end() + 14]
             dm = re.search(r"\d", after)

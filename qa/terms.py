@@ -17,6 +17,8 @@ _STOPWORDS_TEXT = """
     主要 具体 方面 内容 相关 关于 哪里 哪儿 里 要 应 应该 需要 怎么办 做 做法 进行 开展 目标 任务 措施 举措
     一 二 三 四 五 第 章 节 条 部分 多 少 到 年 达到 多大 情况 分别 各自 比较 对比 区别 不同 相比 异同 它 它们
     大约 大概 大致 差不多 左右 打算 准备 经过 通过 会 能 可以 又 也 都 还 以及 并 并且 包括 哪些方面 一些 有关 所 所以 因为 怎么样 么 如 是 呀
+    一共 总共 共 总计 合计 具体 各 各个 各项 都是 分别是 到底 究竟 大概是 主要是 指 是指 指的是 含义 意思
+    依据 根据 按照 十三五 十四五 十二五 十三 十二 期末 期间 末 年底 年末 底 时期 今后 未来 五年
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
@@ -88,12 +90,36 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "牵头单位": ("牵头", "责任单位"),
     "责任单位": ("牵头", "责任单位"),
     "毕业生": ("高校毕业生",),
+    # Civil servants' everyday words and the plans' own ones (both directions where both are used).
+    "住房": ("安居", "公寓"),
+    "房子": ("住房", "安居", "公寓"),
+    "老师": ("教师",),
+    "省政府": ("省人民政府",),
+    "市政府": ("市人民政府",),
+    "县政府": ("县人民政府",),
+    "技能劳动者": ("技能人才",),
+    "技能人才": ("技能劳动者",),
+    "投入": ("经费", "资金"),
+    "大学生": ("高校毕业生",),
+    "农民工": ("农村劳动力",),
+    "补助": ("补贴", "资助"),
+    "补贴": ("补助",),
     "失业率": ("调查失业率", "登记失业率"),
     "社工": ("社会工作",),
     "教师队伍": ("师资队伍", "教师团队"),
     "师资队伍": ("教师队伍",),
     "中职": ("中等职业",),
 }
+
+
+def expand(terms: Iterable[str]) -> list[str]:
+    """The terms and the plans' wordings of them (for retrieval queries): 住房 → 住房 安居 公寓."""
+    out: dict[str, None] = {}
+    for t in terms:
+        out.setdefault(t, None)
+        for syn in SYNONYMS.get(t, ()):
+            out.setdefault(syn, None)
+    return list(out)
 
 
 def bigrams(text: str) -> set[str]:

@@ -203,3 +203,131 @@ def test_absent_facts_are_refused_with_a_reason(engine, q):
     ans = engine.ask(q)
     assert ans.refused, ans.answer
     assert ans.answer.startswith("文件中未找到") and ans.refusal_reason
+
+
+# --- unseen-question patterns (period words, clause condensing, quoted names, figures, synonyms, lost text) ---
+
+SY = "004_7c121f2adea77f47-p3"
+
+
+def _part_of(answer: str, title_start: str) -> str:
+    return next(p for p in answer.split("\n") if p.startswith("《" + title_start))
+
+
+def test_period_words_and_fillers_are_no_content_terms(engine):
+    from planqa.qa.analysis import analyse
+
+    a = analyse("济源“十三五”期间一共新增了多少技能人才?", engine.catalog)
+    assert a.tense == "past"
+    assert not {"十三", "十三五", "一共", "期间"} & set(a.terms)
+    a = analyse("晋城到2025年大概总共要培训多少人?", engine.catalog)
+    assert a.tense == "target" and a.years == ["2025"]
+    assert not {"2025", "大概", "总共"} & set(a.terms)
+
+
+def test_period_question_is_answered_with_the_past_figure(engine):
+    ans = engine.ask("忻州“十三五”期末专业技术人才总量一共是多少?")
+    assert not ans.refused, ans.answer
+    assert "9.7万人" in _first_sentence(ans.answer)
+    _valid(ans)
+
+
+def test_condense_keeps_the_clause_that_answers():
+    s = ("依托高平中专组建成立县级职教中心，大力提升职教中心社会服务能力建设，力争建成面向区域各类学习群体，"
+         "兼具技术技能人才培养、农村劳动力转移培训、技术培训与推广、乡村振兴、义务教育学生职业启蒙、"
+         "中小学生劳动教育、社区教育、老年教育等综合功能的办学实体，更好服务我市经济社会发展。")
+    plain = condense(s, 60)
+    assert "老年教育" not in plain and s.startswith(plain)
+    listed = condense(s, 60, lists=True)  # a 哪些 question: the list is the answer
+    assert "老年教育" in listed and listed in s
+    termed = condense(s, 60, terms=["社区教育"])
+    assert "社区教育" in termed and termed in s
+    window = condense(s, 30, terms=["社区教育"])  # too long to extend: the answering clause itself
+    assert window.startswith("兼具") and window.endswith("办学实体") and window in s
+
+
+def test_measure_item_keeps_the_listed_examples(engine):
+    ans = engine.ask("高平县级职教中心要兼具哪些功能?")
+    assert not ans.refused
+    assert "农村劳动力转移培训" in ans.answer and "老年教育" in ans.answer
+    _valid(ans)
+
+
+@pytest.mark.parametrize("q", ["邵阳“三个百场”专项行动具体包括哪些?", "“三个百场”是指什么?"])
+def test_quoted_name_gets_every_part_of_its_enumeration(engine, q):
+    ans = engine.ask(q)
+    assert not ans.refused, ans.answer
+    for part in ("百场创业培训", "百场职业指导", "百场校园招聘"):
+        assert part in ans.answer
+    assert ans.citations[0].doc_id == SY
+    _valid(ans)
+
+
+def test_quoted_name_passage_stops_at_the_next_item(engine):
+    ans = engine.ask("济源“人才之家”提供哪些服务?")
+    assert not ans.refused
+    assert "政策咨询" in ans.answer and "创新讲堂" in ans.answer
+    assert "完善人才投入机制" not in ans.answer and len(ans.citations[0].quote) <= 320
+    _valid(ans)
+
+
+@pytest.mark.parametrize("q", [
+    "济源“十四五”期间要筹集建设多少套人才公寓?",
+    "晋城职业技能培训每年大概培训多少人次?",
+    "忻州“十三五”期末专业技术人才总量一共是多少?",
+    "河南社会工作专业人才到2025年要发展到多少?",
+])
+def test_number_answer_leads_with_a_figure(engine, q):
+    ans = engine.ask(q)
+    assert not ans.refused, ans.answer
+    assert re.search(r"\d", _first_sentence(MARKER.sub("", ans.answer).split("提出", 1)[-1])), ans.answer
+    _valid(ans)
+
+
+def test_comparison_asks_every_document_for_the_same_indicator(engine):
+    ans = engine.ask("晋城和高平的技能劳动者总量目标分别是多少?")
+    assert not ans.refused
+    assert "40万人" in _part_of(ans.answer, "晋城市")
+    assert "文件中未找到" in _part_of(ans.answer, "高平市")
+    assert {c.doc_id for c in ans.citations} == {JC}
+    ans = engine.ask("晋城和济源的技能劳动者总量目标分别是多少?")
+    assert "40万人" in _part_of(ans.answer, "晋城市") and "23.01" in _part_of(ans.answer, "济源市")
+    assert "持证人员" not in ans.answer  # another indicator never stands in
+    _valid(ans)
+
+
+def test_indicator_inside_a_parenthesised_list_is_not_stated():
+    assert sentence_match("社会工作人才", "持证人员（含技能人才、社会工作人才）总量达到35.4万人") < 0.5
+
+
+def test_everyday_wording_finds_the_plan_wording(engine):
+    ans = engine.ask("济源人才住房保障有什么措施?")
+    assert not ans.refused and "人才公寓" in ans.answer
+    _valid(ans)
+    ans = engine.ask("晋城对老师队伍建设有什么举措?")
+    assert not ans.refused and "教师" in ans.answer
+    _valid(ans)
+
+
+def test_lost_characters_match_only_a_little():
+    from planqa.qa.evidence import term_match
+
+    assert term_match("社会工作", "加强社会?作服务") == 1.0
+    assert term_match("社会工作者", "河南省社会?作?才发展") < 1.0  # two of five characters lost
+    assert term_match("文号", "?才发展??资源开发") == 0.0  # nothing left to match
+
+
+@pytest.mark.parametrize("q", [
+    "晋城要给老师建多少套住房?",  # synonyms (老师 ~ 教师, 住房 ~ 安居) in two unrelated sentences
+    "河南社区专职社工要配备多少名?",  # damaged text: unrelated sentences with figures
+    "忻州和济源的社会工作人才分别是多少?",  # neither states the indicator with a figure
+])
+def test_number_without_the_indicator_next_to_a_figure_is_refused(engine, q):
+    ans = engine.ask(q)
+    assert ans.refused, ans.answer
+
+
+def test_asked_qualifier_rules_out_the_total_row(engine):
+    ans = engine.ask("济源“十三五”期间一共新增了多少技能人才?")
+    assert "13.4" not in ans.answer  # the 技能人才总量 row is another indicator than 新增技能人才
+    assert not ans.answer.startswith("文件中未找到：所检索到的段落未提及“十三") and "一共" not in ans.refusal_reason
