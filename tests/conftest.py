@@ -60,3 +60,12 @@ def demo_index_copy(tmp_path, demo_index, use_encoder):
     settings = demo_index.settings.with_(home=tmp_path / "home_copy")
     shutil.copytree(demo_index.settings.index_dir, settings.index_dir)
     return open_index(settings, build_demo_if_missing=False, encoder=use_encoder)
+
+
+# --- qa fixtures ---
+@pytest.fixture(scope="module")
+def engine(demo_index):
+    """The extractive engine over the shared demo index (read-only)."""
+    from planqa.qa.engine import Engine
+
+    return Engine(demo_index.settings, demo_index)

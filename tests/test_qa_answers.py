@@ -10,7 +10,6 @@ import re
 
 import pytest
 
-from planqa.qa import Engine
 from planqa.qa.citations import MARKER, check_answer, quote_supported
 from planqa.qa.extractive import condense
 from planqa.qa.indicators import (
@@ -27,11 +26,6 @@ GP = "002_4a039f29fe96f132"
 JY = "003_80320cefd6c75378"
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def engine(demo_index):
-    return Engine(demo_index.settings, demo_index)
 
 
 def _first_sentence(answer: str) -> str:

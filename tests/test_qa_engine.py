@@ -20,11 +20,6 @@ ZJ = "004_7c121f2adea77f47-p6"
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def engine(demo_index):
-    return Engine(demo_index.settings, demo_index)
-
-
 def _check_citations(ans):
     assert ans.citations, ans.answer
     for c in ans.citations:
