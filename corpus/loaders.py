@@ -105,9 +105,6 @@ def _load_pdf(path: Path) -> RawText:
     return RawText(lines, "pdf", "pdf")
 
 
-_BLOCKS = ["p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br", "section", "article", "td", "th"]
-
-
 def _load_html(path: Path) -> RawText:
     from bs4 import BeautifulSoup
 
@@ -134,7 +131,7 @@ def _load_html(path: Path) -> RawText:
             styled[len(lines)] = int(el.name[1])
         lines.extend(content.split("\n"))
     if not lines:  # pages built from bare <div>s
-        lines = [ln for ln in body.get_text("\n").split("\n")]
+        lines = body.get_text("\n").split("\n")
     if not any(line.strip() for line in lines):
         raise CorpusError(path, "HTML 中没有正文", "no body text in the HTML")
     return RawText(lines, enc, "html", styled)

@@ -88,8 +88,8 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "‘": 
 def match_key(text: str) -> str:
     """A comparison form: width- and punctuation-folded, whitespace removed.
 
-    Used wherever a quote is looked up in a passage (eval hits, citation checks), so that a
-    quote copied from the raw file matches the cleaned chunk text.
+    Lets a quote copied from the raw file match the cleaned text. (The eval metrics use their own,
+    stricter folding: `planqa.eval.textnorm.normalize`.)
     """
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     return re.sub(r"\s+", "", text)

@@ -184,7 +184,7 @@ def assign_structure(blocks: list[Block]) -> None:
         block.heading_path = [p.title for p in path]
         if current_group is not None and not chapter_known:
             current_group.append(block)
-    _infer_missing_chapters(groups, known_chapters, blocks)
+    _infer_missing_chapters(groups, known_chapters)
 
 
 def _int_to_cn(n: int) -> str:
@@ -196,7 +196,7 @@ def _int_to_cn(n: int) -> str:
     return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
 
 
-def _infer_missing_chapters(groups, known: list[int], blocks: list[Block]) -> None:
+def _infer_missing_chapters(groups, known: list[int]) -> None:
     """Number a lost chapter when the gap is unambiguous (第一章 … [lost] … 第三章 → 第二章)."""
     by_slot: dict[int, list[list[Block]]] = {}
     for slot, group in groups:

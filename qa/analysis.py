@@ -10,8 +10,6 @@ import jieba.posseg as pseg
 from planqa.qa.catalog import Catalog
 from planqa.qa.terms import content_terms
 
-QTYPES = ("number", "measure", "metadata", "chapter", "comparison", "general")
-
 # Order matters: the first matching family wins (metadata and chapter questions also say "什么").
 _METADATA = re.compile(r"文号|字号|发文|印发|发布|公布|成文|哪[个些家](?:部门|单位|机关)(?:发|出|制定|印)|哪[个些](?:部门|单位|机关)|哪(?:一)?天|日期|什么时候(?:印发|发布|出台)|"
                        r"标题|全称|名称是|制定机关|发文机关|施行")
@@ -46,7 +44,7 @@ _ADMIN_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,6}?)(?:省|市|县|自治区|自�
 @dataclass
 class Analysis:
     question: str
-    qtype: str = "general"
+    qtype: str = "general"  # number | measure | metadata | chapter | comparison | general
     doc_ids: list[str] = field(default_factory=list)  # documents the question names (places, titles)
     places: list[str] = field(default_factory=list)  # named places the corpus covers
     unknown_places: list[str] = field(default_factory=list)  # named places no document is about
@@ -108,11 +106,6 @@ def question_type(q: str, n_docs_named: int) -> str:
     if _MEASURE.search(q):
         return "measure"
     return "general"
-
-
-def metadata_field(q: str) -> str:
-    """doc_number | issuer | date | title, or "" when the question asks for something else."""
-    return next(iter(metadata_fields(q)), "")
 
 
 def metadata_fields(q: str) -> list[str]:

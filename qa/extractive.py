@@ -88,7 +88,7 @@ class ExtractiveAnswerer:
             return "未检索到相关段落。"
         best = max(evidence[:5], key=lambda e: e.strength)
         if best.strength < self.min_evidence:
-            return weak_evidence_reason(a, list(best.missing))
+            return weak_evidence_reason(list(best.missing))
         if a.qtype == "number" and not any(e.has_number and e.strength >= self.min_evidence for e in evidence[:5]):
             return "相关段落中没有给出所问的数字。"
         if a.qtype == "number":
@@ -278,7 +278,7 @@ class ExtractiveAnswerer:
         if e.chunk.kind == "table":
             row = parse_row(e.text)
             text = row_sentence(row) if row else ""
-            return clean_for_answer(text + "。" if text else table_sentence(e.chunk.text, e.text))
+            return clean_for_answer(text + "。" if text else table_sentence(e.text))
         return clean_for_answer(e.text)
 
     def _measures(self, a: Analysis, evidence: list[Evidence], builder: CitationBuilder,
@@ -368,7 +368,7 @@ class ExtractiveAnswerer:
 
     def _comparison(self, a: Analysis, doc_ids, regions, builder: CitationBuilder) -> Draft:
         parts, strengths = [], []
-        sub = Analysis(**{**a.__dict__})
+        sub = Analysis(**a.__dict__)
         sub.qtype = _base_type(a.question)
         if sub.qtype == "metadata":
             sub.fields = metadata_fields(a.question)
@@ -587,7 +587,7 @@ def _base_type(q: str) -> str:
     return t if t != "comparison" else "general"
 
 
-def table_sentence(row_text: str, quote: str) -> str:
+def table_sentence(quote: str) -> str:
     """A rendered table row "表题 · 分组 · 指标：2020年基数 97.8%；“十四五”目标 99%；预期性"
     reads as "指标：2020年基数97.8%，“十四五”目标99%（预期性）"."""
     row = quote.split(" · ")[-1].strip()

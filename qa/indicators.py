@@ -34,7 +34,6 @@ _BOUNDARY = frozenset("的和及与、为达有从中占其对把将是在")
 _GENERIC_TAIL = re.compile(r"(?:总量|总数|人数|数量|规模|总规模)$")
 _NUMBERING = re.compile(r"^\s*(?:\d+\s*[.、．]\s*|[（(]\d+[)）]\s*)")
 _UNIT = re.compile(r"\s*[（(]([^（）()]{1,8})[）)]\s*$")
-_VALUE = re.compile(r"(?:[\[［]?\s*[<>＜＞≥≤]?\s*\d[\d.:：]*\s*[\]］]?\s*[%％]?\s*[\u4e00-\u9fa5]{0,3}|—|-|－)$")
 
 
 def _runs(stripped_question: str) -> list[str]:

@@ -25,7 +25,7 @@ def scope_refusal(a: Analysis) -> str:
     return ""
 
 
-def weak_evidence_reason(a: Analysis, missing: list[str]) -> str:
+def weak_evidence_reason(missing: list[str]) -> str:
     if missing:
         return f"所检索到的段落未提及“{'”“'.join(missing[:3])}”，证据不足。"
     return "所检索到的段落与问题不够相关，证据不足。"

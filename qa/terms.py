@@ -134,17 +134,6 @@ def idf(df: int, n_docs: int) -> float:
     return math.log(1.0 + (n_docs + 1) / (df + 0.5))
 
 
-def weighted_coverage(terms: Iterable[str], weights: dict[str, float], text: str) -> float:
-    """Share of the terms' total weight found (as substrings) in `text`."""
-    total = hit = 0.0
-    for t in terms:
-        w = weights.get(t, 1.0)
-        total += w
-        if t in text:
-            hit += w
-    return hit / total if total else 0.0
-
-
 def bigram_overlap(q_bigrams: set[str], text: str) -> float:
     """Share of the question's bigrams present in `text`."""
     if not q_bigrams:

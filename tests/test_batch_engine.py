@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from docids import JY
 from openpyxl import load_workbook
 
 from planqa.batch import run_batch
@@ -22,7 +23,7 @@ def test_engine_batch_to_xlsx(tmp_path, demo_index):
     assert report.rows_written == 3
     rows = {r["id"]: r for r in read_rows(out)}
     assert not rows["1"]["refused"] and "7.5" in rows["1"]["answer"]
-    assert rows["1"]["citations"] and rows["1"]["citations"][0]["doc_id"] == "003_80320cefd6c75378"
+    assert rows["1"]["citations"] and rows["1"]["citations"][0]["doc_id"] == JY
     assert rows["2"]["refused"] and rows["3"]["refused"]
     cell = load_workbook(out)["answers"]["F2"].value
     assert cell.startswith("[1]《") and "：" in cell

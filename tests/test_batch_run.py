@@ -6,6 +6,7 @@ import json
 import time
 
 import pytest
+from docids import JY
 from openpyxl import load_workbook
 
 from planqa.batch import read_questions, run_batch, sidecar_path
@@ -25,7 +26,7 @@ def fake_answer(question: str) -> Answer:
         raise RuntimeError("boom")
     if "太原" in question:
         return Answer(question=question, answer="", refused=True, refusal_reason="语料中没有太原的规划。")
-    cite = Citation(n=1, chunk_id="003:0001-ab", doc_id="003_80320cefd6c75378", doc_title="济源市“十四五”人才发展规划",
+    cite = Citation(n=1, chunk_id="003:0001-ab", doc_id=JY, doc_title="济源市“十四五”人才发展规划",
                     doc_number="", chapter="第一章 发展基础与主要目标", section="第四节 主要目标",
                     quote=f"引文:{question[:6]}", text="整段文字")
     return Answer(question=question, answer=f"答:{question[:4]}[1]", citations=[cite], latency_ms=12.5)

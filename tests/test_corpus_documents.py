@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-JINCHENG, XINZHOU, GAOPING, JIYUAN = (
-    "000_1221f6b6c08d843d", "001_f97572b67bbbe106", "002_4a039f29fe96f132", "003_80320cefd6c75378")
-COMPILATION = "004_7c121f2adea77f47"
+from docids import COMPILATION, GP, JC, JY, XZ
 
 
 def test_five_files_give_ten_documents(corpus):
@@ -15,10 +13,10 @@ def test_five_files_give_ten_documents(corpus):
 
 def test_each_document_has_its_own_title(corpus):
     titles = {d.doc_id: d.title for d in corpus.documents}
-    assert titles[JINCHENG] == "晋城市“十四五”人力资源开发、教育改革发展规划"
-    assert titles[XINZHOU] == "忻州市“十四五”人力资源开发、教育改革发展规划"
-    assert titles[GAOPING] == "高平市推进职业教育改革发展行动计划"
-    assert titles[JIYUAN] == "济源市“十四五”人才发展、人力资源开发和就业促进规划"
+    assert titles[JC] == "晋城市“十四五”人力资源开发、教育改革发展规划"
+    assert titles[XZ] == "忻州市“十四五”人力资源开发、教育改革发展规划"
+    assert titles[GP] == "高平市推进职业教育改革发展行动计划"
+    assert titles[JY] == "济源市“十四五”人才发展、人力资源开发和就业促进规划"
     assert titles[f"{COMPILATION}-p1"] == "青海省“十四五”科技人才发展规划"
     assert titles[f"{COMPILATION}-p2"].endswith("河南省社会?作?才发展规划")  # lost characters kept as they are
     assert titles[f"{COMPILATION}-p3"] == "邵阳市“十四五”人力资源和社会保障事业发展规划"
@@ -28,12 +26,12 @@ def test_each_document_has_its_own_title(corpus):
 
 
 def test_metadata_read_from_the_documents_header(corpus):
-    jc = corpus.doc(JINCHENG)
+    jc = corpus.doc(JC)
     assert (jc.doc_number, jc.issuer, jc.date, jc.region) == (
         "晋市政发〔2022〕24号", "晋城市人民政府", "2022-09-17", "晋城市")
-    xz = corpus.doc(XINZHOU)
+    xz = corpus.doc(XZ)
     assert (xz.doc_number, xz.issuer, xz.date) == ("忻政发〔2021〕22号", "忻州市人民政府", "2021-10-21")
-    gp = corpus.doc(GAOPING)
+    gp = corpus.doc(GP)
     assert (gp.doc_number, gp.issuer, gp.date) == ("高政办发〔2021〕37号", "高平市人民政府办公室", "2021-09-10")
     zj = corpus.doc(f"{COMPILATION}-p6")
     assert zj.doc_number == "浙发改规划〔2021〕253号"
@@ -44,7 +42,7 @@ def test_metadata_read_from_the_documents_header(corpus):
 
 
 def test_fields_the_text_does_not_state_stay_empty(corpus):
-    jy = corpus.doc(JIYUAN)
+    jy = corpus.doc(JY)
     assert jy.doc_number == ""  # 济政〔2021〕5号 in its text is another document's number
     assert jy.issuer == ""
     assert jy.date == "2023-04-07"
@@ -57,7 +55,7 @@ def test_quality_report_counts_lost_characters_and_keeps_them(corpus):
     henan = corpus.doc(f"{COMPILATION}-p2")
     assert henan.quality.lost_chars >= 30
     assert "“?四五”" in henan.text
-    jc = corpus.doc(JINCHENG)
+    jc = corpus.doc(JC)
     assert jc.quality.toc_lines_removed > 20
     assert corpus.doc(f"{COMPILATION}-p6").quality.boilerplate_lines_removed > 0
 

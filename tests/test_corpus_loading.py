@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from docids import GP, JY
 
 from planqa.corpus import build_corpus, load_documents
 from planqa.corpus.encoding import decode_text
 from planqa.corpus.errors import CorpusError
-from tests.test_corpus_documents import GAOPING, JIYUAN
 
 
 def _texts(corpus):
@@ -18,7 +18,7 @@ def _texts(corpus):
 
 @pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8-sig"])
 def test_a_re_encoded_copy_gives_the_same_chunks(tmp_path, demo_dir, encoding):
-    src = demo_dir / f"{JIYUAN}.txt"
+    src = demo_dir / f"{JY}.txt"
     text = src.read_text(encoding="utf-8")
     if encoding == "gbk":  # GBK cannot hold every character of the file; keep the ones it can
         text = text.encode("gbk", errors="ignore").decode("gbk")
@@ -36,7 +36,7 @@ def test_a_re_encoded_copy_gives_the_same_chunks(tmp_path, demo_dir, encoding):
 
 
 def test_binary_and_empty_files_fail_clearly_and_the_rest_loads(tmp_path, demo_dir):
-    shutil.copy(demo_dir / f"{GAOPING}.txt", tmp_path / "good.txt")
+    shutil.copy(demo_dir / f"{GP}.txt", tmp_path / "good.txt")
     (tmp_path / "image.txt").write_bytes(bytes(range(256)) * 20)
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "blank.md").write_text("   \n\n", encoding="utf-8")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from docids import COMPILATION, GP, JC, JY, XZ
+
 from planqa.corpus import outline
-from tests.test_corpus_documents import COMPILATION, GAOPING, JINCHENG, JIYUAN, XINZHOU
 
 CN_TEN = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
 
@@ -15,7 +16,7 @@ def chapter_titles(doc):
 
 
 def test_jincheng_has_ten_chapters_with_sections_in_order(corpus):
-    doc = corpus.doc(JINCHENG)
+    doc = corpus.doc(JC)
     chapters = outline(doc)
     assert [c["title"][:len(f"第{n}章")] for c, n in zip(chapters, CN_TEN, strict=True)] == \
         [f"第{n}章" for n in CN_TEN]
@@ -31,24 +32,24 @@ def test_jincheng_has_ten_chapters_with_sections_in_order(corpus):
 
 
 def test_table_of_contents_lines_make_no_chunk(corpus):
-    for chunk in corpus.chunks_of(JINCHENG):
+    for chunk in corpus.chunks_of(JC):
         assert not re.search(r"(\.{3,}|…{2,}|·{3,}|•••)", chunk.text)
         assert all(line.replace(" ", "") != "目录" for line in chunk.text.split("\n"))
 
 
 def test_xinzhou_has_ten_chapters(corpus):
-    titles = chapter_titles(corpus.doc(XINZHOU))
+    titles = chapter_titles(corpus.doc(XZ))
     assert [t.split(" ")[0] for t in titles] == [f"第{n}章" for n in CN_TEN]
 
 
 def test_gaoping_is_structured_by_chinese_numerals(corpus):
-    chapters = outline(corpus.doc(GAOPING))
+    chapters = outline(corpus.doc(GP))
     assert [c["title"] for c in chapters] == ["一、指导思想", "二、基本原则", "三、发展目标", "四、重点任务", "五、保障机制"]
     assert chapters[1]["sections"][0] == "（一）坚持育人导向，注重全面发展"
 
 
 def test_jiyuan_present_chapters_found_and_toc_remnant_ignored(corpus):
-    doc = corpus.doc(JIYUAN)
+    doc = corpus.doc(JY)
     present = [t.split(" ")[0] for t in chapter_titles(doc) if "缺失" not in t]
     assert present == ["第一章", "第三章", "第七章", "第八章", "第九章", "第十章", "第十一章", "第十二章", "第十三章"]
     # the TOC remnant "第七章 …41" at the top is no chapter: the only 第七章 follows 第三章
@@ -58,7 +59,7 @@ def test_jiyuan_present_chapters_found_and_toc_remnant_ignored(corpus):
 
 
 def test_jiyuan_sections_without_their_chapter_are_not_misfiled(corpus):
-    chunks = corpus.chunks_of(JIYUAN)
+    chunks = corpus.chunks_of(JY)
 
     def chapter_of(section_prefix):
         return {c.chapter for c in chunks if c.section.startswith(section_prefix)}
@@ -84,7 +85,7 @@ def test_no_chunk_crosses_a_chapter_boundary(corpus):
 
 
 def test_chunks_carry_their_heading_path(corpus):
-    chunk = next(c for c in corpus.chunks_of(XINZHOU) if "技能富民" in c.chapter)
+    chunk = next(c for c in corpus.chunks_of(XZ) if "技能富民" in c.chapter)
     assert chunk.chapter == "第五章 实施技能富民战略"
     assert chunk.heading_path[0] == chunk.chapter
     if chunk.section:
@@ -105,12 +106,12 @@ def test_chunks_are_paragraphs_bounded_in_tokens(corpus):
 
     for chunk in corpus.chunks:
         assert chunk.n_tokens == count_tokens(chunk.text) <= 400, chunk.chunk_id
-    tight = chunk_document(corpus.doc(JIYUAN), max_tokens=80, min_chars=40)
+    tight = chunk_document(corpus.doc(JY), max_tokens=80, min_chars=40)
     assert max(c.n_tokens for c in tight if c.kind != "table") <= 80
     # one natural paragraph per chunk: a text chunk never starts in the middle of a sentence unless it
     # continues a paragraph that was too long for one chunk
-    doc = corpus.doc(JIYUAN)
-    for c in corpus.chunks_of(JIYUAN):
+    doc = corpus.doc(JY)
+    for c in corpus.chunks_of(JY):
         if c.kind == "text" and c.start > 0 and doc.text[c.start - 1] != "\n":
             assert doc.text[c.start - 1] in "。！？；，、：" or count_tokens(doc.text[c.start - 200:c.end]) > 80
 
@@ -118,5 +119,5 @@ def test_chunks_are_paragraphs_bounded_in_tokens(corpus):
 def test_chunk_ids_are_stable_across_reingest(corpus, demo_dir):
     from planqa.corpus import build_corpus
 
-    again = build_corpus([demo_dir / f"{JIYUAN}.txt"])
-    assert [c.chunk_id for c in again.chunks] == [c.chunk_id for c in corpus.chunks_of(JIYUAN)]
+    again = build_corpus([demo_dir / f"{JY}.txt"])
+    assert [c.chunk_id for c in again.chunks] == [c.chunk_id for c in corpus.chunks_of(JY)]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from docids import JC, JY, XZ
+
 from planqa.corpus.tables import parse_table
-from tests.test_corpus_documents import JINCHENG, JIYUAN, XINZHOU
 
 
 def table_chunks(corpus, doc_id):
@@ -24,29 +25,29 @@ def test_every_table_row_chunk_names_its_column_headers(corpus):
 
 
 def test_jiyuan_high_skill_target_reads_alone(corpus):
-    row = next(c for c in table_chunks(corpus, JIYUAN) if "10.3" in c.text)
+    row = next(c for c in table_chunks(corpus, JY) if "10.3" in c.text)
     assert "高技能人才" in row.text and "2025年 10.3" in row.text and "2020年 4.5" in row.text
     assert "一、人才发展" in row.text  # its group
     assert row.chapter == "第一章 发展基础与主要目标" and row.section == "第四节 主要目标"
 
 
 def test_jincheng_high_skill_total_reads_alone(corpus):
-    row = next(c for c in table_chunks(corpus, JINCHENG) if "高技能人才总量" in c.text)
+    row = next(c for c in table_chunks(corpus, JC) if "高技能人才总量" in c.text)
     assert "其中：高技能人才总量：2020年基数 8.5 万人；“十四五”目标 12 万人；预期性" in row.text
     assert "技能人才" in row.text.split("其中")[0]  # the group the continuation row belongs to
     assert row.label.endswith("时期主要指标")
 
 
 def test_one_cell_per_line_table_with_wrapped_header(corpus):
-    rows = table_chunks(corpus, XINZHOU)
+    rows = table_chunks(corpus, XZ)
     assert len(rows) == 18
     row = next(c for c in rows if "高技能人才总量" in c.text)
     assert "“十四五”目标 16.57 万人" in row.text and "2020年基数 1.12 万人" in row.text
 
 
 def test_table_spans_cover_caption_header_and_rows(corpus):
-    rows = table_chunks(corpus, JIYUAN)
-    doc = corpus.doc(JIYUAN)
+    rows = table_chunks(corpus, JY)
+    doc = corpus.doc(JY)
     assert doc.text[rows[0].start:rows[0].end].startswith("表1")
     for a, b in zip(rows, rows[1:], strict=False):
         assert a.end < b.start
@@ -78,5 +79,5 @@ def test_boxes_are_labelled_chunks(corpus):
 
 def test_box_ends_where_the_body_text_resumes(corpus):
     # in 济源 the numbered box items are followed by the next chapter's unnumbered introduction
-    resumed = next(c for c in corpus.chunks_of(JIYUAN) if c.text.startswith("坚持技能就业、技能富民、技能强企"))
+    resumed = next(c for c in corpus.chunks_of(JY) if c.text.startswith("坚持技能就业、技能富民、技能强企"))
     assert resumed.kind == "text"

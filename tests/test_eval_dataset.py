@@ -6,12 +6,12 @@ import re
 from collections import Counter
 
 import pytest
+from docids import COMPILATION
 
 from planqa.eval.dataset import DATA_DIR, DEV_SET, QUESTION_TYPES, SMOKE_SET, check_items, load_dataset
 from planqa.eval.textnorm import normalize
 from planqa.settings import DEMO_CORPUS
 
-COMPILATION = "004_7c121f2adea77f47"
 PART_MARK = re.compile(r"\n篇[一二三四五六]:人才十四五发展纲要\n")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from docids import JC, JY
 
 from planqa.eval.dataset import EvalItem
 from planqa.eval.grounding import (
@@ -13,7 +14,6 @@ from planqa.eval.grounding import (
     split_sentences,
 )
 
-JY = "003_80320cefd6c75378"
 ITEM = EvalItem(
     id="jy-1", question="济源市到2025年高技能人才要达到多少?", type="number", answerable=True,
     docs=[JY], chapters=["第一章 发展基础与主要目标"], quotes=["高技能人才(万人)"],
@@ -22,7 +22,7 @@ ITEM = EvalItem(
 GOOD_CITE = {"n": 1, "doc_id": JY, "chapter": "第一章 发展基础与主要目标", "section": "第四节 主要目标",
              "quote": "3. 高技能人才(万人) | 4.5 | 10.3 | 预期性 |",
              "text": "表1 主要指标 3. 高技能人才(万人) | 4.5 | 10.3 | 预期性 |"}
-WRONG_CITE = {"n": 1, "doc_id": "000_1221f6b6c08d843d", "chapter": "第二章 总体思路和目标要求", "section": "",
+WRONG_CITE = {"n": 1, "doc_id": JC, "chapter": "第二章 总体思路和目标要求", "section": "",
               "quote": "其中:高技能人才总量 万人 8.5 12", "text": "其中:高技能人才总量 万人 8.5 12 预期性"}
 
 

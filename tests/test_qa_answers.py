@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from docids import JC, JY, SY, XZ
 
 from planqa.qa.citations import MARKER, check_answer, quote_supported
 from planqa.qa.extractive import condense
@@ -19,11 +20,6 @@ from planqa.qa.indicators import (
     row_sentence,
     sentence_match,
 )
-
-JC = "000_1221f6b6c08d843d"
-XZ = "001_f97572b67bbbe106"
-GP = "002_4a039f29fe96f132"
-JY = "003_80320cefd6c75378"
 
 pytestmark = pytest.mark.slow
 
@@ -200,9 +196,6 @@ def test_absent_facts_are_refused_with_a_reason(engine, q):
 
 
 # --- unseen-question patterns (period words, clause condensing, quoted names, figures, synonyms, lost text) ---
-
-SY = "004_7c121f2adea77f47-p3"
-
 
 def _part_of(answer: str, title_start: str) -> str:
     return next(p for p in answer.split("\n") if p.startswith("《" + title_start))
