@@ -91,6 +91,9 @@ class ExtractiveAnswerer:
             return weak_evidence_reason(list(best.missing))
         if a.qtype == "number" and not any(e.has_number and e.strength >= self.min_evidence for e in evidence[:5]):
             return "相关段落中没有给出所问的数字。"
+        if a.qtype == "number" and _asks_past(a) and not any(
+                e.has_number and e.strength >= self.min_evidence and _states_past(e) for e in evidence[:5]):
+            return "相关段落只给出了规划期（“十四五”）的目标，没有给出所问的过去（“十三五”期间或2020年）的数字。"
         if a.qtype == "number":
             # Every word of the asked indicator, in one sentence (or its headings) that gives a figure.
             key = self._indicator_terms(a, rare_only=False)
@@ -116,7 +119,7 @@ class ExtractiveAnswerer:
 
     # --- composition by question type -------------------------------------------------------
     def _compose(self, a: Analysis, evidence: list[Evidence], builder: CitationBuilder, with_title: bool,
-                 limit: int = _MAX_ITEMS - 2, item_chars: int = 110) -> Draft:
+                 limit: int = _MAX_ITEMS - 2, item_chars: int = 110, runners: int = 2) -> Draft:
         reason = self._gate(a, evidence)
         if reason:
             return Draft(refusal=reason, strength=evidence[0].strength if evidence else 0.0)
@@ -134,7 +137,7 @@ class ExtractiveAnswerer:
             place = where(best.chunk) or "正文开头部分"
             text = f"{lead}中，相关内容位于{place}[{n}]：{clean_for_answer(best.text)}"
             return Draft(text, builder, strength=best.strength)
-        picks = self._supporting(a, evidence)
+        picks = self._supporting(a, evidence, runners)
         parts = []
         for e in picks:
             n = builder.cite(e.chunk, e.text, e.hit_score)
@@ -248,8 +251,9 @@ class ExtractiveAnswerer:
         top = max(m for m, _, _ in out)
         return [x for x in sorted(out, key=lambda x: (-x[0], x[1].order)) if x[0] >= top]
 
-    def _supporting(self, a: Analysis, evidence: list[Evidence]) -> list[Evidence]:
-        """The best sentence plus up to two close runners-up from the same document."""
+    def _supporting(self, a: Analysis, evidence: list[Evidence], runners: int = 2) -> list[Evidence]:
+        """The best sentence plus up to `runners` close runners-up from the same document (number questions: one
+        more)."""
         best = evidence[0]
         if a.qtype == "number" and not best.has_number:  # a figure was asked for: lead with a relevant one
             best = _figure_neighbour(a, best, evidence, self.min_evidence) or next(
@@ -261,15 +265,19 @@ class ExtractiveAnswerer:
                 continue
             if len(phrase) >= 3 and not _same_indicator(phrase, e):
                 continue  # a figure of another indicator (新增…, …占比, another table row)
-            if len(picks) >= (3 if a.qtype == "number" else 2):
+            if len(picks) >= runners + (1 if a.qtype == "number" else 0):
                 break
             if e.chunk.doc_id != best.chunk.doc_id or e.score < best.score * 0.8:
                 continue
-            if a.qtype == "number" and not e.has_number:
+            if a.qtype == "number" and not _states_figure(e):
                 continue
             if any(e.text == p.text for p in picks):
                 continue
+            if a.tense == "target" and not _same_tense(e, "") and _same_tense(best, ""):
+                continue  # targets were asked: the review of the past period is no support
             picks.append(e)
+        if a.qtype != "number":
+            picks = [picks[0], *(e for e in self._on_topic(a, picks) if e is not picks[0])]
         # The best sentence leads (it answers the question); the rest follow in document order.
         rest = sorted(picks[1:], key=lambda e: (e.chunk.order, e.sentence.start))
         return [picks[0], *rest]
@@ -289,14 +297,18 @@ class ExtractiveAnswerer:
         section's topic sentences) are what answers "how" questions with concrete content."""
         best = evidence[0]
         home = self._home_section(a, best.chunk.doc_id)
-        if home:  # the question names a section: its paragraph leads are the measures
-            evidence = self._home_evidence(a, home, best) + evidence
+        home_ev = self._home_evidence(a, home, best) if home else []
+        # the question names a section: its paragraph leads are the measures, and the section is the focus
+        evidence = home_ev + evidence
         pool = [e for e in evidence[:40] if e.chunk.doc_id == best.chunk.doc_id and e.score >= best.score * 0.6]
-        pool = _focus(pool, best)
+        pool = _focus(pool, home_ev[0]) if home_ev else _focus(pool, best)
         if sum(not _is_preamble(e.text) for e in pool) >= 2:  # principles and goals only when nothing else
             pool = [e for e in pool if not _is_preamble(e.text)]
         if sum(bool(e.chunk.section) for e in pool) >= 2:  # a chapter's opening summary restates its sections
             pool = [e for e in pool if e.chunk.section]
+        asked_overview = bool(home_ev) and _in_overview(home_ev[0])  # "基本原则有哪些": the question names it
+        if not asked_overview and any(not _in_overview(e) for e in pool):  # goals / the review: not what is done
+            pool = [e for e in pool if not _in_overview(e)]
         picked: list[Evidence] = []
         for e in pool:
             if len(picked) >= limit:
@@ -305,6 +317,7 @@ class ExtractiveAnswerer:
                 continue
             picked.append(e)
         picked = picked or [best]  # never an empty list
+        picked = self._on_topic(a, picked)
         picked.sort(key=lambda e: (e.chunk.order, e.sentence.start))
         lines, items = [], []
         quotes: list[tuple[Evidence, str]] = []
@@ -322,6 +335,32 @@ class ExtractiveAnswerer:
             items.append(item)
             lines.append(f"{i}. {with_marker(item, n)}")
         return "\n".join(lines), items, shared_where([e.chunk for e, _ in quotes])
+
+    def _specific_weights(self, a: Analysis, doc_id: str) -> dict[str, float]:
+        """IDF weights of the question's terms that do not merely restate the document's title (verbs at half)."""
+        title = self.catalog.title(doc_id)
+        return {t: w * (0.5 if t in a.soft else 1.0) for t, w in self.catalog.weights(a.terms).items()
+                if term_match(t, title) < 1.0}
+
+    def _on_topic(self, a: Analysis, items: list[Evidence]) -> list[Evidence]:
+        """Items whose sentence (with its chapter and section headings) shares far fewer of the question's specific terms than
+        the best-covered item are only loosely related: they are dropped (the best-covered item always stays)."""
+        if len(items) < 2:
+            return items
+        weights = self._specific_weights(a, items[0].chunk.doc_id)
+        total = sum(weights.values())
+        if not total:
+            return items
+
+        def coverage(e: Evidence) -> float:
+            where_ = _whole_sentence(e) + " " + e.chunk.chapter + " " + e.chunk.section
+            return sum(w * term_match(t, where_) for t, w in weights.items()) / total
+
+        covs = [coverage(e) for e in items]
+        top = max(covs)
+        if top <= 0:
+            return items
+        return [e for e, c in zip(items, covs, strict=True) if c >= _ON_TOPIC * top]
 
     def _home_section(self, a: Analysis, doc_id: str) -> tuple[str, str] | None:
         """(chapter, section) of the document whose heading covers the question's terms best (≥ 0.6)."""
@@ -391,7 +430,7 @@ class ExtractiveAnswerer:
                         # the same indicator in every document: a figure of another one answers nothing
                         d = Draft(refusal=f"文件没有给出“{phrase}”的数字。")
                 if d is None:
-                    d = self._compose(sub, ev, builder, with_title=False, limit=3, item_chars=100)
+                    d = self._compose(sub, ev, builder, with_title=False, limit=3, item_chars=100, runners=1)
             if d.refusal:
                 parts.append(f"《{title}》：文件中未找到相关内容（{d.refusal}）")
             else:
@@ -411,6 +450,14 @@ _GOAL = re.compile(r"^[*#\s]*(?:(?:总体目标|主要目标|发展目标|具体
 def _is_preamble(text: str) -> bool:
     """Guiding-principle openers ("坚持…", "围绕…") say why, and goal statements say where to, not what is done."""
     return bool(_PREAMBLE.match(text.strip())) and len(text) > 60 or bool(_GOAL.match(text))
+
+
+_OVERVIEW = re.compile(r"目标|指导思想|总体要求|总体思路|基本原则|发展基础|面临的?形势|发展环境|回顾|现状|成就")
+
+
+def _in_overview(e: Evidence) -> bool:
+    """The sentence sits under a goals / guiding-principles / review heading (its nearest heading decides)."""
+    return bool(_OVERVIEW.search(e.chunk.section or e.chunk.chapter))
 
 
 def _focus(pool: list[Evidence], best: Evidence) -> list[Evidence]:
@@ -442,6 +489,15 @@ def _figure_neighbour(a: Analysis, best: Evidence, evidence: list[Evidence], flo
         if stated:
             return max(stated, key=lambda e: (sentence_match(phrase, e.text), e.score))
     return next((e for e in same if e.strength >= floor), None)
+
+
+_ENUMERATOR = re.compile(r"^\s*(?:\d+[.．、]|[（(]\d+[)）])")
+
+
+def _states_figure(e: Evidence) -> bool:
+    """The sentence gives a figure — a list enumerator ("3.") is none."""
+    return e.chunk.kind == "table" or bool(re.search(r"\d|[一二两三四五六七八九十百千]+[个所家项名条次门套万亿]",
+                                                      _ENUMERATOR.sub("", e.text)))
 
 
 def _same_indicator(phrase: str, e: Evidence) -> bool:
@@ -546,6 +602,7 @@ def _answer_clauses(s: str, terms, lists: bool) -> list[tuple[int, int]]:
     return out
 
 
+_ON_TOPIC = 0.7  # share of the best item's specific-term coverage an item needs to be listed
 _FOCUS = 2.5  # IDF above which a question term is worth keeping a later clause for
 _RARE = 3.5  # IDF above which a term names something specific (养老 3.9, 床位 7.4; 人才 1.0, 比例 2.9)
 
@@ -558,6 +615,21 @@ def _covered(term: str, e: Evidence) -> bool:
     from planqa.qa.evidence import context_of
 
     return term_match(term, e.text) >= 1.0 or term_match(term, context_of(e.chunk)) >= 1.0
+
+
+# A sentence speaks of the past period: a date before the plan, a stock ("累计", "基数") or a completed act.
+_PAST_STATED = re.compile(r"截至|截止|十[二三]五|20(?:[01]\d|20)年|累计|已[经达有建实完形]|基数|以来|五年来|比上年")
+
+
+def _asks_past(a: Analysis) -> bool:
+    """The question asks for a figure of the past period (十三五 / 2020年 / 过去五年), not for a target."""
+    return a.tense == "past" and all(y <= "2020" for y in a.years)
+
+
+def _states_past(e: Evidence) -> bool:
+    """A figure of the past: a table row (it gives the 2020 base), a sentence under a review heading, or
+    one with a past cue."""
+    return e.chunk.kind == "table" or _same_tense(e, "2020") or bool(_PAST_STATED.search(e.text))
 
 
 def _same_tense(e: Evidence, lead_year: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from docids import JC, JY, SY, XZ
+from docids import JC, JY, QH, SY, XZ, ZJ
 
 from planqa.qa.citations import MARKER, check_answer, quote_supported
 from planqa.qa.extractive import condense
@@ -318,3 +318,75 @@ def test_asked_qualifier_rules_out_the_total_row(engine):
     ans = engine.ask("济源“十三五”期间一共新增了多少技能人才?")
     assert "13.4" not in ans.answer  # the 技能人才总量 row is another indicator than 新增技能人才
     assert not ans.answer.startswith("文件中未找到：所检索到的段落未提及“十三") and "一共" not in ans.refusal_reason
+
+
+# --- citation precision: fewer, better passages ---------------------------------------------------------
+_OVERVIEW_HEADING = re.compile(r"目标|发展基础|总体要求|指导思想")
+
+
+def test_measure_items_come_from_task_sections_not_goals_or_review(engine):
+    ans = engine.ask("青海有哪些措施培养青年科技人才?")
+    assert not ans.refused and "举荐制" in ans.answer
+    _valid(ans)
+    assert all(c.doc_id == QH for c in ans.citations)
+    # "到2025年…" goals and the 发展基础 review say where to / what was, not what is done
+    assert not [c.section for c in ans.citations if _OVERVIEW_HEADING.search(c.section or c.chapter)]
+
+
+def test_measure_items_share_the_question_terms_of_the_best_item(engine):
+    from planqa.qa.analysis import analyse
+
+    ans = engine.ask("浙江如何营造包容失败的创新文化氛围?")
+    assert not ans.refused and "个别项目失败" in ans.answer
+    _valid(ans)
+    # the section naming 包容失败 is the focus: loosely related items (数字化组织文化…) are left out
+    assert all("包容失败" in c.section for c in ans.citations), [c.section for c in ans.citations]
+    a = analyse("浙江如何营造包容失败的创新文化氛围?", engine.catalog)
+    assert a.qtype == "measure"
+
+
+def test_comparison_of_targets_cites_no_review_and_few_passages(engine):
+    ans = engine.ask("浙江和济源对高技能人才定了什么目标?")
+    assert not ans.refused
+    _valid(ans)
+    for doc in (ZJ, JY):
+        cites = [c for c in ans.citations if c.doc_id == doc]
+        assert 1 <= len(cites) <= 2, (doc, [c.quote for c in cites])
+    assert not [c.quote for c in ans.citations if "发展基础" in (c.section or c.chapter)]
+
+
+@pytest.mark.parametrize("q", [
+    "浙江“十三五”期间新增高技能人才多少名?",  # only the 十四五 target (新增100万名) is stated
+    "青海“十三五”期间培养了多少优秀青年科技人才?",  # only the 2025 target (1000人左右)
+    "忻州过去五年建设了几所省级高水平中等职业学校?",  # "建设2所" is a task of the plan
+])
+def test_past_figure_that_is_not_stated_is_refused(engine, q):
+    ans = engine.ask(q)
+    assert ans.refused, ans.answer
+    assert ans.answer.startswith("文件中未找到")
+
+
+@pytest.mark.parametrize("q, figure", [
+    ("青海2020年底研发人员有多少人?", "7773"),  # a review sentence (截至2020年底…)
+    ("忻州“十三五”期间城镇累计新增就业多少万人?", "19.4"),
+    ("济源“十三五”末技能人才总量有多少?", "13.4"),  # the table's 2020 base
+])
+def test_past_figure_that_is_stated_is_answered(engine, q, figure):
+    ans = engine.ask(q)
+    assert not ans.refused and figure in ans.answer, ans.answer
+    _valid(ans)
+
+
+def test_a_list_enumerator_is_no_figure():
+    from planqa.corpus.models import Chunk
+    from planqa.qa.evidence import Evidence
+    from planqa.qa.extractive import _states_figure
+    from planqa.qa.sentences import split_sentences
+
+    def ev(text: str) -> Evidence:
+        c = Chunk(chunk_id="x:0001", doc_id="x", text=text, chapter="", section="", heading_path=[], order=1)
+        return Evidence(c, split_sentences(text)[0], 1.0, 1.0, ())
+
+    assert not _states_figure(ev("3.济源高技能人才教育培训基地项目依托职业技术学院建设。"))
+    assert _states_figure(ev("3.到2025年，高技能人才达到10.3万人。"))
+    assert _states_figure(ev("建成就业扶贫车间九百家。"))
