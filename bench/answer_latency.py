@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from planqa.eval.stats import percentile
+
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "eval" / "data" / "dev.jsonl"
 FALLBACK_QUESTIONS = [
@@ -33,11 +35,6 @@ FALLBACK_QUESTIONS = [
     "晋城和忻州的高技能人才总量目标分别是多少？",
     "太原市高技能人才目标是多少？",
 ]
-
-
-def _pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
 def questions() -> list[tuple[str, str]]:
@@ -80,8 +77,8 @@ def bench_engine(home: Path, rounds: int) -> dict:
         "questions": len(qs), "rounds": rounds, "index_load_or_build_s": round(load_s, 1),
         "warmup_ms": round(warm_ms, 1),
         "first_round_p50_ms": round(statistics.median(first_round), 1),
-        "first_round_p95_ms": round(_pct(first_round, 95), 1),
-        "p50_ms": round(statistics.median(times), 1), "p95_ms": round(_pct(times, 95), 1),
+        "first_round_p95_ms": round(percentile(first_round, 0.95), 1),
+        "p50_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 0.95), 1),
         "max_ms": round(max(times), 1), "mean_ms": round(statistics.fmean(times), 1),
         "p50_by_type_ms": {k: round(statistics.median(v), 1) for k, v in sorted(by_type.items())},
     }

@@ -20,17 +20,14 @@ import time
 from contextlib import nullcontext
 from pathlib import Path
 
+from planqa.eval.stats import percentile
+
 QUESTIONS = [
     ("济源市2025年高技能人才目标是多少？", "济源"),
     ("忻州市的规划文号是什么？", "忻政发"),
     ("晋城到“十四五”期末，全市从业人员持证率要达到多少？", "55%"),
     ("晋城和忻州在职业教育上各有什么举措？", "职业"),
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, round(q * (len(s) - 1)))]
 
 
 def run_round(url: str, auth: tuple[str, str] | None, n: int) -> tuple[list[float], list[str]]:

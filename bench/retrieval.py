@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from planqa.eval.stats import percentile
+
 VARIANTS = ("bm25", "dense", "hybrid", "langchain")
 BM25_WEIGHT = 0.9  # planqa.index.fusion.DEV_TUNED_BM25_WEIGHT, spelled out so the table says what ran
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,11 +51,6 @@ def _eval_text(chunk) -> str:
     """As eval/runner.py scores hits: the chunk's headings, then its text (chapter questions quote a heading)."""
     headings = list(chunk.heading_path or [h for h in (chunk.chapter, chunk.section) if h])
     return "\n".join([*headings, chunk.text])
-
-
-def _percentile(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
 def run_variant(variant: str, k: int = 10) -> dict:
@@ -86,7 +83,7 @@ def run_variant(variant: str, k: int = 10) -> dict:
         "variant": variant,
         **_score(ranked, items),
         "p50_ms": statistics.median(times),
-        "p95_ms": _percentile(times, 95),
+        "p95_ms": percentile(times, 0.95),
         "build_s": build_s,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }

@@ -19,7 +19,7 @@ from pathlib import Path
 from planqa.eval.dataset import EvalItem
 from planqa.eval.grounding import GroundingScore, aggregate, aggregate_by_type, score_answer
 from planqa.eval.retrieval import doc_recall_metrics, retrieval_metrics
-from planqa.eval.stats import bootstrap_ci
+from planqa.eval.stats import bootstrap_ci, percentile
 
 AnswerFn = Callable[[str], object]
 SearchFn = Callable[[str, int], Sequence[object]]
@@ -142,9 +142,8 @@ def _latency(answers: dict[str, dict], items: list[EvalItem]) -> dict:
     vals = [float(a["latency_ms"]) for it in items if (a := answers.get(it.id)) and a.get("latency_ms")]
     if not vals:
         return {}
-    vals.sort()
-    p95 = vals[min(len(vals) - 1, int(round(0.95 * (len(vals) - 1))))]
-    return {"n": len(vals), "mean_ms": statistics.fmean(vals), "p50_ms": statistics.median(vals), "p95_ms": p95}
+    return {"n": len(vals), "mean_ms": statistics.fmean(vals), "p50_ms": statistics.median(vals),
+            "p95_ms": percentile(vals, 0.95)}
 
 
 def evaluate(

@@ -18,3 +18,9 @@ def bootstrap_ci(values: Sequence[float], n_boot: int = 2000, level: float = 0.9
     lo = means[int((1 - level) / 2 * n_boot)]
     hi = means[min(n_boot - 1, int((1 + level) / 2 * n_boot))]
     return lo, hi
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile, q in [0, 1] (0.95 → p95); the one every report and benchmark uses."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
