@@ -80,6 +80,8 @@ class Chunk:
     end: int = 0
     n_tokens: int = 0  # cl100k tokens of `text`
     order: int = 0  # position in the document
+    page: int = 0  # printed page (1-based) where the chunk starts; 0 when the source has no pages
+    page_end: int = 0  # page where it ends (== page for a one-page chunk; 0 when unknown)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -19,6 +19,8 @@ class Citation:
     score: float = 0.0
     quote_start: int = -1  # offsets of `quote` inside `text` (for highlighting); -1 when not found
     quote_end: int = -1
+    page: int = 0  # page of the cited chunk in its source file (0: the source has no pages)
+    page_end: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
