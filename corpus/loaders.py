@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,7 +80,15 @@ def _load_docx(path: Path) -> RawText:
     return RawText(lines, "docx", "docx", styled)
 
 
+def _quiet_pdfminer() -> None:
+    """pdfminer logs thousands of "Could not get FontBBox" lines per government PDF: keep them in the log
+    file (propagated to the root logger) but never print them on the user's terminal."""
+    log = logging.getLogger("pdfminer")
+    log.setLevel(logging.ERROR)
+
+
 def _load_pdf(path: Path) -> RawText:
+    _quiet_pdfminer()
     try:
         import pdfplumber
 
