@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from planqa.corpus.models import Chunk
+from planqa.index import sentvecs
 from planqa.index.bm25 import BM25Index, Tokenizer
 from planqa.index.encoders import Encoder
 from planqa.index.faiss_store import VectorStore, choose_kind
@@ -67,6 +68,10 @@ def build_state(
     for i, toks in enumerate(tokens):
         if toks is None:
             tokens[i] = tokenizer.tokenize(texts[i])
+    # Sentence vectors of unchanged chunks (same id, same spans, same encoder) are kept, the rest encoded.
+    progress(total, total, "编码句子 / encoding sentences")
+    old_sentences = reuse.sentences if reuse is not None and reusable else None
+    sentences = sentvecs.encode_sentences(chunks, encoder, old_sentences)
     progress(total, total, "建立 BM25 与 FAISS 索引 / building BM25 and FAISS")
 
     kind = choose_kind(n, index_kind)
@@ -89,5 +94,6 @@ def build_state(
         tokens=tokens,  # type: ignore[arg-type]  # every slot filled above
         vectors=VectorStore(vectors, kind),
         bm25=BM25Index.build(tokens),  # type: ignore[arg-type]
+        sentences={s.chunk_id: s for s in sentences},
     )
     return state, total

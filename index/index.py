@@ -18,7 +18,7 @@ from planqa.index.fusion import fuse
 from planqa.index.ingest import DocChunks, IngestReport, group_by_doc, load_files
 from planqa.index.manifest import Manifest
 from planqa.index.store import IndexState, load_state, save_state
-from planqa.index.types import Hit
+from planqa.index.types import Hit, SentenceVectors
 from planqa.index.versions import current_version, write_version, writer_lock
 from planqa.settings import DEMO_CORPUS, Settings
 
@@ -108,6 +108,11 @@ class Index:
     def chunk(self, chunk_id: str) -> Chunk | None:
         row = self._state.row_of.get(chunk_id)
         return self._state.chunks[row] if row is not None else None
+
+    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, SentenceVectors]:
+        """The stored sentence spans + vectors of these chunks (computed at ingest; absent ids are left out)."""
+        stored = self._state.sentences
+        return {cid: stored[cid] for cid in chunk_ids if cid in stored}
 
     def info(self) -> dict:
         st = self._state

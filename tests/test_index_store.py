@@ -159,38 +159,40 @@ def test_missing_index_without_demo_build(tmp_path, use_encoder):
 def test_add_replace_remove_without_reencoding_untouched_chunks(tmp_path, counting):
     settings = Settings(home=tmp_path / "home")
     index = new_index(settings, counting)
-    assert counting.encoded == 6
+    # Every test chunk is one sentence: each encoded chunk costs two texts (the chunk and its sentence).
+    assert counting.encoded == 12
     kept = XZ[1][0].chunk_id  # never touched below: its stored vector must survive bit for bit
     vec_kept = index._state.vectors.vectors[index._state.row_of[kept]].copy()
 
     report = index.add_documents([GP])  # add: only the new document is encoded
-    assert report.added == ["gp"] and report.chunks_encoded == 2 and counting.encoded == 8
+    assert report.added == ["gp"] and report.chunks_encoded == 2 and counting.encoded == 16
 
     rec, chunks = XZ  # replace: one chunk changed, two kept
     changed = Chunk(chunk_id="xz:0001-new", doc_id="xz", text="忻州建设高技能人才培训基地。", order=1)
     report = index.add_documents([(rec, [chunks[0], changed, chunks[2]])])
-    assert report.replaced == ["xz"] and report.chunks_encoded == 1 and counting.encoded == 9
+    assert report.replaced == ["xz"] and report.chunks_encoded == 1 and counting.encoded == 18
     assert index.chunk(chunks[1].chunk_id) is None and index.chunk("xz:0001-new") is not None
 
     report = index.remove("jc")  # remove: nothing encoded
-    assert report.removed == ["jc"] and report.chunks_encoded == 0 and counting.encoded == 9
+    assert report.removed == ["jc"] and report.chunks_encoded == 0 and counting.encoded == 18
     assert {d["doc_id"] for d in index.documents()} == {"xz", "gp"}
     assert all(h.chunk.doc_id != "jc" for h in index.search("晋城 技能富民", k=10))
 
     report = index.add_documents([JC])  # re-adding the same file twice: second time encodes nothing
     index.add_documents([JC])
-    assert counting.encoded == 12
+    assert counting.encoded == 24
     np.testing.assert_array_equal(index._state.vectors.vectors[index._state.row_of[kept]], vec_kept)
 
     reopened = open_index(settings, build_demo_if_missing=False, encoder=counting)
-    assert len(reopened) == 3 + 3 + 2 and counting.encoded == 12
+    assert len(reopened) == 3 + 3 + 2 and counting.encoded == 24
+    assert set(reopened.sentence_vectors([kept])) == {kept}  # sentence vectors persist with the version
 
 
 def test_rebuild_reencodes_stored_chunks_without_sources(tmp_path, counting):
     settings = Settings(home=tmp_path / "home")
     index = new_index(settings, counting)
     report = index.rebuild()
-    assert report.chunks_encoded == 6 and len(index) == 6 and counting.encoded == 12
+    assert report.chunks_encoded == 6 and len(index) == 6 and counting.encoded == 24
 
 
 def test_failed_write_leaves_previous_index_usable(tmp_path, use_encoder, monkeypatch):
