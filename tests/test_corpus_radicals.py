@@ -53,3 +53,13 @@ def test_mapping_leaves_other_text_alone_and_is_idempotent():
     assert map_radicals(text) == text
     once = map_radicals("⼈⼒资源")
     assert map_radicals(once) == once == unicodedata.normalize("NFC", once)
+
+
+def test_headings_written_with_radicals_are_found(tmp_path):
+    from planqa.corpus import build_corpus
+
+    (tmp_path / "plan.txt").write_text(
+        "某市⼈才发展规划\n\n第⼀章 发展基础\n\n⼈才队伍不断壮⼤，⾼层次⼈才持续增加。\n\n"
+        "第⼆章 总体要求\n\n坚持党管⼈才原则，建设⾼素质队伍。\n", encoding="utf-8")
+    doc = build_corpus([tmp_path]).documents[0]
+    assert [h.title for h in doc.headings] == ["第一章 发展基础", "第二章 总体要求"]
