@@ -80,15 +80,10 @@ def _load_docx(path: Path) -> RawText:
     return RawText(lines, "docx", "docx", styled)
 
 
-def _quiet_pdfminer() -> None:
-    """pdfminer logs thousands of "Could not get FontBBox" lines per government PDF: keep them in the log
-    file (propagated to the root logger) but never print them on the user's terminal."""
-    log = logging.getLogger("pdfminer")
-    log.setLevel(logging.ERROR)
-
-
 def _load_pdf(path: Path) -> RawText:
-    _quiet_pdfminer()
+    # pdfminer warns per glyph ("Could not get FontBBox", thousands per government PDF), nothing a user can
+    # act on: only its errors get through to the terminal.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         import pdfplumber
 

@@ -5,8 +5,9 @@
 - straight double quotes around Chinese words → “ ”;
 - spaces between Chinese characters, and inside numbers broken by extraction, removed
   ("3. 3" → "3.3", "2023 年" → "2023年").
-- CJK radical code points (U+2E80–U+2EFF, U+2F00–U+2FDF), which PDF fonts often map their glyphs to,
-  → the equivalent ideograph (⼈ → 人, ⺠ → 民), from Unicode's EquivalentUnifiedIdeograph table.
+- `map_radicals`: CJK radical code points (U+2E80–U+2EFF, U+2F00–U+2FDF), which PDF fonts often map their
+  glyphs to, → the equivalent ideograph (⼈ → 人, ⺠ → 民), from Unicode's EquivalentUnifiedIdeograph table.
+  An extraction artefact like a wrong encoding, so the pipeline applies it once to the raw lines at load.
 "?" is left alone: in these extractions it marks a lost character, not a question.
 """
 
@@ -101,7 +102,7 @@ def _straight_quotes_to_curly(text: str) -> str:
 
 def normalize_line(line: str) -> str:
     """Normalise one line of text (no line breaks inside)."""
-    line = map_radicals(normalize_width(line)).replace("\t", " ")
+    line = normalize_width(line).replace("\t", " ")
     line = re.sub(r"[ ]{2,}", " ", line).strip()
     line = _BROKEN_DECIMAL.sub(".", line)
     line = _BROKEN_RATIO.sub(r"\1", line)

@@ -95,16 +95,25 @@ def _read_answers(path: str) -> dict[str, dict]:
     return load_answers(path)
 
 
+def _read_items(path: Path, prog: str) -> list | None:
+    """The dataset's items, or None after saying why it cannot be read."""
+    from planqa.eval.dataset import load_dataset
+
+    try:
+        return load_dataset(path)
+    except (OSError, ValueError) as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return None
+
+
 def run(args, settings) -> int:
-    from planqa.eval.dataset import check_items, load_dataset
+    from planqa.eval.dataset import check_items
     from planqa.eval.report import write_report
     from planqa.eval.runner import evaluate, run_answers, run_retrieval
 
     dataset = Path(args.dataset)
-    try:
-        items = load_dataset(dataset)
-    except (OSError, ValueError) as exc:
-        print(f"planqa eval: {exc}", file=sys.stderr)
+    items = _read_items(dataset, "planqa eval")
+    if items is None:
         return 2
     problems = check_items(items)
     if problems:
@@ -162,7 +171,7 @@ def run(args, settings) -> int:
 def run_check_paraphrase(args, settings) -> int:
     """Exit 0 when every file holds the rule, 1 when one breaks it, 2 on unreadable input."""
     from planqa.corpus import build_corpus
-    from planqa.eval.dataset import DATA_DIR, check_items, load_dataset
+    from planqa.eval.dataset import DATA_DIR, check_items
     from planqa.eval.paraphrase import check_set, format_report
     from planqa.settings import DEMO_CORPUS
 
@@ -173,10 +182,8 @@ def run_check_paraphrase(args, settings) -> int:
     corpus = build_corpus([Path(args.corpus) if args.corpus else DEMO_CORPUS])
     status = 0
     for f in files:
-        try:
-            items = load_dataset(f)
-        except (OSError, ValueError) as exc:
-            print(f"planqa eval check-paraphrase: {exc}", file=sys.stderr)
+        items = _read_items(f, "planqa eval check-paraphrase")
+        if items is None:
             return 2
         problems = check_items(items)
         for line in problems:

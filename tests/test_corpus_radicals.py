@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from planqa.corpus.normalize import map_radicals, normalize_line, radical_table
+from planqa.corpus.normalize import map_radicals, radical_table
 
 UCD = Path("/usr/share/unicode/EquivalentUnifiedIdeograph.txt")
 _LINE = re.compile(r"^([0-9A-F]{4,6})(?:\.\.([0-9A-F]{4,6}))?\s*;\s*([0-9A-F]{4,6})")
@@ -45,7 +45,7 @@ def test_shipped_table_covers_both_blocks_and_names_its_source():
 
 def test_radicals_in_a_pdf_line_are_searchable_text():
     line = "⼈才队伍建设，⾼技能⼈才达到10万⼈，⺠⽣保障"
-    assert normalize_line(line) == "人才队伍建设，高技能人才达到10万人，民生保障"
+    assert map_radicals(line) == "人才队伍建设，高技能人才达到10万人，民生保障"
 
 
 def test_mapping_leaves_other_text_alone_and_is_idempotent():
