@@ -23,6 +23,7 @@ from planqa.index.bm25 import BM25Index
 from planqa.index.errors import IndexFormatError
 from planqa.index.faiss_store import VectorStore
 from planqa.index.manifest import Manifest
+from planqa.index.texts import index_text
 
 
 def document_record(doc: Document, chunks: list[Chunk]) -> dict:
@@ -53,8 +54,11 @@ class IndexState:
     # Per-row doc_id and kind as arrays, so filters are one vectorised comparison, not a Python loop.
     row_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     row_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    texts: list[str] = field(default_factory=list)  # the indexed text per row (texts.index_text)
 
     def __post_init__(self) -> None:
+        if len(self.texts) != len(self.chunks):
+            self.texts = [index_text(c, self.documents.get(c.doc_id, {})) for c in self.chunks]
         if not self.row_of:
             self.row_of = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         self.row_doc = np.array([c.doc_id for c in self.chunks], dtype=object)
