@@ -58,7 +58,7 @@ def _du_mb(path: Path) -> float:
 
 
 def _ms(samples: list[float]) -> dict:
-    return {"p50": round(percentile(samples, 50), 2), "p95": round(percentile(samples, 95), 2)}
+    return {"p50": round(percentile(samples, 0.5), 2), "p95": round(percentile(samples, 0.95), 2)}
 
 
 def queries(chunks, n: int = N_QUERIES, seed: int = 1) -> list[str]:
@@ -151,12 +151,10 @@ def sweep(vectors: np.ndarray, qvecs: np.ndarray, exact: np.ndarray, existing=No
 
 # ---------------------------------------------------------------- embedded store (the product path)
 def run_embedded(n: int, do_sweep: bool) -> dict:
-    from planqa.index import filters
-    from planqa.index.bm25 import default_tokenizer
-    from planqa.index.builder import build_state
-    from planqa.index.index import Index, _top_rows
-    from planqa.index.store import save_state
-    from planqa.index.versions import write_version
+    from planqa.index.factory import create_store
+    from planqa.index.faiss_store import VectorStore
+    from planqa.index.index import Index
+    from planqa.index.texts import index_text
     from planqa.settings import Settings
 
     res: dict = {"store": "embedded", "n": n, "rss_start_mb": round(_rss_mb())}
@@ -164,52 +162,36 @@ def run_embedded(n: int, do_sweep: bool) -> dict:
     pairs = list(synthetic_documents(n, load_templates(), seed=0))
     res["generate_s"] = round(time.perf_counter() - t, 1)
     res["docs"] = len(pairs)
-    encoder, tokenizer = HashEncoder(), default_tokenizer()
-    home = WORK / f"embedded-{n}"
-    settings = Settings(home=home)
+    encoder = HashEncoder()
+    settings = Settings(home=WORK / f"embedded-{n}")
+    index = Index(settings, create_store(settings), None, encoder)
     t = time.perf_counter()
-    state, _ = build_state(pairs, encoder, tokenizer, settings.index_kind)
-    res["build_state_s"] = round(time.perf_counter() - t, 1)
-    t = time.perf_counter()
-    folder = write_version(settings.index_dir, lambda f: save_state(state, f))
-    res["save_s"] = round(time.perf_counter() - t, 1)
-    res["build_s"] = round(res["build_state_s"] + res["save_s"], 1)
-    res["disk_mb"] = round(_du_mb(folder))
-    res["kind"] = state.manifest.index_kind
+    index.add_documents(pairs)  # the product's ingest path: encode, tokenise, FAISS + BM25, version folder
+    res["build_s"] = round(time.perf_counter() - t, 1)
     res["build_peak_rss_mb"] = round(_rss_mb())
-    del pairs
-
-    index = Index(settings, state, folder, encoder, tokenizer)
-    qs = queries(state.chunks)
+    folder = index.version_dir
+    res["disk_mb"] = round(_du_mb(folder)) if folder else None
+    res["kind"] = index.manifest.index_kind
+    chunks = [c for _rec, cs in pairs for c in cs]
+    records = {rec["doc_id"]: rec for rec, _cs in pairs}
+    qs = queries(chunks)
     rng = random.Random(2)
-    docs = list(state.documents)
-    filt = [rng.choice(docs) for _ in qs]
+    filt = [rng.choice(list(records)) for _ in qs]
     index.search(qs[0], k=K)  # warm-up
     _, ms = _timed(lambda q: index.search(q, k=K, mode="hybrid"), qs)
     res["hybrid"] = _ms(ms)
     _, ms = _timed(lambda i: index.search(qs[i], k=K, mode="hybrid", doc_ids=[filt[i]]), range(len(qs)))
     res["hybrid_doc_filter"] = _ms(ms)
-    # Where the time goes (one stage at a time, same queries).
-    toks = [tokenizer.tokenize(q) for q in qs]
+    _, ms = _timed(lambda q: index.search(q, k=K, mode="bm25"), qs)
+    res["bm25_only"] = _ms(ms)
+    # Dense ANN vs exact on the same vectors, through the product's VectorStore (choose_kind + parameters).
+    vectors = encoder.encode_documents([index_text(c, records[c.doc_id]) for c in chunks])
     qvecs = encoder.encode_queries(qs)
-    stages = {
-        "query encode": lambda i: encoder.encode_queries([qs[i]]),
-        "bm25 scores": lambda i: state.bm25.scores(toks[i]),
-        "bm25 top-50": None,
-        "dense ANN top-50": lambda i: state.vectors.search(qvecs[i], 50),
-        "named places": lambda i: filters.named_groups(qs[i], state.documents),
-        "doc filter mask": lambda i: filters.allowed_mask(state.row_doc, state.row_kind, state.documents, [filt[i]]),
-    }
-    bm = [state.bm25.scores(t_) for t_ in toks[:100]]
-    stages["bm25 top-50"] = lambda i: _top_rows(bm[i % 100], 50, None)
-    res["stages"] = {name: _ms(_timed(fn, range(len(qs)))[1]) for name, fn in stages.items()}
-
-    exact = exact_topk(state.vectors.vectors, qvecs)
-    res["dense_ann"] = dense_probe(state.vectors._index, qvecs, exact)
-    res["search_peak_rss_mb"] = round(_rss_mb())
+    exact = exact_topk(vectors, qvecs)
+    store = VectorStore.build(vectors)
+    res["dense_ann"] = {"kind": store.kind, **dense_probe(store._index, qvecs, exact)}
     if do_sweep:
-        existing = state.vectors._index if state.manifest.index_kind == "hnsw" else None
-        res["sweep"] = sweep(state.vectors.vectors, qvecs, exact, existing)
+        res["sweep"] = sweep(vectors, qvecs, exact, store._index if store.kind == "hnsw" else None)
     res["peak_rss_mb"] = round(_rss_mb())
     return res
 
