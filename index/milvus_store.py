@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import re
 import uuid
 from collections.abc import Iterator, Sequence
@@ -204,6 +205,9 @@ class MilvusStore(Store):
         if "://" not in uri:
             uri = str(Path(uri).expanduser().resolve())
             Path(uri).parent.mkdir(parents=True, exist_ok=True)
+            # Milvus Lite serves in this process over gRPC; pymilvus probes RPCs Lite does not implement and
+            # the server side logs each probe as an ERROR with a traceback on stderr. Nothing fails.
+            logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
         try:
             client = MilvusClient(uri=uri, token=settings.milvus_token)
         except Exception as exc:  # pymilvus raises MilvusException or connection errors of several kinds

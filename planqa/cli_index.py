@@ -143,7 +143,7 @@ def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
         print(exc, file=sys.stderr)
         return EXIT_USER_ERROR
     if manifest is None:
-        print(f"{settings.index_dir} 下没有索引 / no index under {settings.index_dir}", file=sys.stderr)
+        print(f"{where['uri']} 下没有索引 / no index in {where['store']} store {where['uri']}", file=sys.stderr)
         return 1
     info = {**where, "configured_model": settings.model, **manifest.to_dict()}
     if args.json:
