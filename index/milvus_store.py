@@ -12,7 +12,8 @@ One version of a knowledge base `kb` (Settings.milvus_collection) is four collec
 (every Milvus collection needs a vector field: docs and meta carry a 2-dim dummy). The alias `kb` names the
 live chunks collection; a write builds and loads a complete new version first and then switches the alias in
 one call, so a failed or interrupted ingest leaves the previous version live and searchable. Older versions
-are dropped afterwards (the previous one is kept for readers that resolved the alias just before the switch).
+are dropped afterwards; the previous one stays loaded, so a process still reading it (a page server opened
+before this ingest) keeps answering until the next write, then gets a clear "reopen" error.
 Hybrid search runs inside the engine (`hybrid_search`: dense + BM25 requests, one ranker) with the document
 and kind filters as scalar expressions of the same query.
 """
@@ -96,7 +97,21 @@ class MilvusView(StoreView):
         return dict(self._kinds)
 
     def _query(self, part: str, expr: str, fields: list[str], limit: int = QUERY_ROWS) -> list[dict]:
-        return list(self.client.query(self.names[part], filter=expr, output_fields=fields, limit=limit))
+        with self._live():
+            return list(self.client.query(self.names[part], filter=expr, output_fields=fields, limit=limit))
+
+    @contextlib.contextmanager
+    def _live(self) -> Iterator[None]:
+        """Turn "collection not found" for a version another process has since dropped into a clear error."""
+        try:
+            yield
+        except Exception as exc:
+            from pymilvus import MilvusException
+
+            if isinstance(exc, MilvusException) and not self.client.has_collection(self.names["chunks"]):
+                raise PlanIndexError(f"索引版本 {self.version} 已被更新的版本取代，请重新打开 / index version "
+                                     f"{self.version} was replaced by a newer one; reopen the index") from exc
+            raise
 
     def _by_ids(self, part: str, field: str, ids: Sequence[str], fields: list[str]) -> list[dict]:
         rows: list[dict] = []
@@ -146,6 +161,10 @@ class MilvusView(StoreView):
         if kinds:
             clauses.append(_in("kind", sorted(kinds)))
         expr = " and ".join(clauses)
+        with self._live():
+            return self._search(query, k, mode, expr)
+
+    def _search(self, query: Query, k: int, mode: str, expr: str) -> list[Scored]:
         name, out = self.names["chunks"], ["meta"]
         bm25 = {"metric_type": "BM25"}
         dense = {"metric_type": "IP", "params": {"ef": max(64, 3 * k), "nprobe": 32}}
@@ -288,10 +307,6 @@ class MilvusStore(Store):
         for old in self._versions():
             if old not in (version, previous):
                 self._drop(old)
-        if previous is not None:  # kept for in-flight readers, but no longer held in memory
-            for p in PARTS:
-                with contextlib.suppress(Exception):
-                    self.client.release_collection(f"{self.kb}_{previous}_{p}")
         return MilvusView(self.client, self.kb, version, manifest, documents, kinds)
 
     def _create(self, names: dict[str, str], dim: int, kind: str) -> None:
