@@ -21,7 +21,6 @@ and kind filters as scalar expressions of the same query.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import re
@@ -230,7 +229,9 @@ class MilvusStore(Store):
         try:
             client = MilvusClient(uri=uri, token=settings.milvus_token)
         except Exception as exc:  # pymilvus raises MilvusException or connection errors of several kinds
-            raise PlanIndexError(f"无法连接 Milvus {uri} / cannot connect to Milvus at {uri}: {exc}") from exc
+            hint = ("" if "://" in uri else " (Milvus Lite 文件只能由一个进程打开 / a Milvus Lite file is open in one "
+                    "process at a time: stop the other planqa process, or use a Milvus server URI)")
+            raise PlanIndexError(f"无法连接 Milvus {uri} / cannot connect to Milvus at {uri}: {exc}{hint}") from exc
         return cls(client, uri, settings.milvus_collection, settings.index_kind)
 
     # ---------- reading ----------
@@ -368,17 +369,11 @@ class MilvusStore(Store):
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """Milvus Lite: one writer per file (flock beside it). A server has no lock: run one ingest at a
-        time per knowledge base (a concurrent writer cannot corrupt it, but one of two updates is lost)."""
-        if not self.local:
-            yield
-            return
-        with open(self.uri + ".lock", "a+") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+        """Milvus Lite opens a file in one process only (it locks the file itself), so writers there are
+        already serialised. A server has no writer lock: run one ingest at a time per knowledge base (two
+        concurrent writers cannot corrupt it, each switches the alias to a complete version, but the
+        update of the first is lost)."""
+        yield
 
     def location(self) -> dict:
         return {"store": self.name, "uri": self.uri, "collection": self.kb,
