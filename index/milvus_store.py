@@ -266,7 +266,10 @@ class MilvusStore(Store):
             manifest = Manifest(**meta[0]["data"]["manifest"])
         except TypeError as exc:
             raise IndexFormatError(f"{self.uri} {names['meta']}", str(exc)) from exc
-        rows = self.client.query(names["docs"], filter="pos >= 0", output_fields=["record", "pos"], limit=16384)
+        rows: list[dict] = []
+        for start in range(0, manifest.doc_count, QUERY_ROWS):  # paged: a province holds tens of thousands
+            rows += self.client.query(names["docs"], filter=f"pos >= {start} and pos < {start + QUERY_ROWS}",
+                                      output_fields=["record", "pos"], limit=QUERY_ROWS)
         documents = {r["record"]["doc_id"]: r["record"] for r in sorted(rows, key=lambda r: r["pos"])}
         return MilvusView(self.client, self.kb, version, manifest, documents, meta[0]["data"]["kinds"])
 
