@@ -3,6 +3,8 @@
     python bench/retrieval.py                 # all variants, each in its own subprocess -> bench/RESULTS.md
     python bench/retrieval.py --sweep         # fusion weights on the dev set (how bm25_weight was chosen)
     python bench/retrieval.py --variant hybrid --json   # one variant (what the subprocesses run)
+    python bench/retrieval.py --variant hybrid --store milvus --json   # the same through the Milvus store
+    python bench/retrieval.py --stores        # embedded vs Milvus Lite, dev + paraphrase_2 -> its RESULTS.md section
 
 Every variant uses the bundled USE encoder (the fallback this machine actually runs), builds its
 index from the demo corpus in a fresh process (so build time and peak memory are its own), and is
@@ -28,12 +30,45 @@ from planqa.eval.stats import percentile
 VARIANTS = ("bm25", "dense", "hybrid", "langchain")
 BM25_WEIGHT = 0.9  # planqa.index.fusion.DEV_TUNED_BM25_WEIGHT, spelled out so the table says what ran
 ROOT = Path(__file__).resolve().parents[1]
+STORES = ("embedded", "milvus")
+STORE_SETS = ("dev.jsonl", "paraphrase_2.jsonl")  # eval/data files the store comparison runs on
+STORES_HEADING = "## Embedded store vs Milvus"
+STORES_NOTES = """{heading}
+
+Command: `python bench/retrieval.py --stores` (each store in its own process; Milvus = Milvus Lite 3.2.2 on a
+file, `PLANQA_STORE=milvus`). Machine: {machine}. Same demo index content, same USE vectors, k=10; hit@5 is
+Recall@5 (one gold passage per question), both on the answerable questions of each file.
+
+{table}
+
+Why they differ (the dense rows agree because both stores run exact inner product over the same vectors):
+- BM25 is computed by different engines over different tokens. The embedded store tokenises with a private
+  jieba plus the domain dictionary (`index/data/domain_dict.txt`: 高技能人才, 产教融合 …) and drops
+  punctuation by regex; Milvus' BM25 function tokenises with its own jieba analyzer (search mode) and our
+  stopword + punctuation list, without the domain dictionary (Milvus Lite would add the words to the
+  process-wide jieba the answerer uses). Compounds therefore split into their parts in Milvus, which
+  changes IDF and term counts. Both use k1 1.2, b 0.75.
+- Fusion: the embedded store min-max normalises BM25 and cosine over the union of both candidate pools,
+  scoring every pooled chunk on both retrievers; Milvus' WeightedRanker normalises each route over its own
+  hits only, and a chunk missing from one route gets 0 there. RRF is rank-based in both, but the embedded
+  one is weighted by bm25_weight and Milvus' RRFRanker is not: the weak USE dense route then counts as much
+  as BM25, which is why `fusion=weighted` (WeightedRanker(0.9, 0.1)) is the Milvus default and RRF is not.
+- Latency: Milvus Lite 3 is a pure-Python engine reached over gRPC inside the process; every search is an
+  RPC plus JSON decoding of the returned chunks. A Milvus server's figures belong to `bench/SCALE.md`.
+"""
 
 
-def _items():
-    from planqa.eval.dataset import load_dataset
+def _items(dataset: Path | None = None):
+    from planqa.eval.dataset import DEV_SET, load_dataset
 
-    return [it for it in load_dataset() if it.answerable and it.quotes]
+    return [it for it in load_dataset(dataset or DEV_SET) if it.answerable and it.quotes]
+
+
+def _store_settings(store: str, home: Path, **kw):
+    """Settings whose index lives in `store` (Milvus: a Milvus Lite file in the bench's temp home)."""
+    from planqa.settings import Settings
+
+    return Settings(home=home, store=store, milvus_uri=str(home / "kb.db") if store == "milvus" else "", **kw)
 
 
 def _score(ranked: list[list[tuple[str, str]]], items) -> dict:
@@ -53,12 +88,12 @@ def _eval_text(chunk) -> str:
     return "\n".join([*headings, chunk.text])
 
 
-def run_variant(variant: str, k: int = 10) -> dict:
-    """Build and evaluate one variant in this process."""
+def run_variant(variant: str, k: int = 10, store: str = "embedded", dataset: Path | None = None) -> dict:
+    """Build (through `store`) and evaluate one variant in this process."""
     from planqa.index.encoders import UseEncoder
-    from planqa.settings import DEMO_CORPUS, Settings
+    from planqa.settings import DEMO_CORPUS
 
-    items = _items()
+    items = _items(dataset)
     encoder = UseEncoder()
     t0 = time.perf_counter()
     if variant == "langchain":
@@ -67,7 +102,7 @@ def run_variant(variant: str, k: int = 10) -> dict:
         from planqa.index import build_index
 
         home = Path(tempfile.mkdtemp(prefix="planqa-bench-"))
-        index = build_index(Settings(home=home, bm25_weight=BM25_WEIGHT), [DEMO_CORPUS], encoder=encoder)
+        index = build_index(_store_settings(store, home, bm25_weight=BM25_WEIGHT), [DEMO_CORPUS], encoder=encoder)
 
         def search(q: str) -> list[tuple[str, str]]:
             return [(_eval_text(h.chunk), h.chunk.doc_id) for h in index.search(q, k=k, mode=variant)]
@@ -81,6 +116,7 @@ def run_variant(variant: str, k: int = 10) -> dict:
         times.append((time.perf_counter() - t) * 1000)
     return {
         "variant": variant,
+        "store": store,
         **_score(ranked, items),
         "p50_ms": statistics.median(times),
         "p95_ms": percentile(times, 0.95),
@@ -136,6 +172,64 @@ def sweep() -> list[dict]:
             print(json.dumps(rows[-1]), file=sys.stderr)
     index.settings = base
     return rows
+
+
+def compare_store(store: str) -> list[dict]:
+    """One demo index built through `store`; hybrid (weighted and RRF), bm25 and dense on each STORE_SETS
+    file. Also returns each question's hybrid top-5 chunk ids, so differences can be counted per question."""
+    import dataclasses
+
+    from planqa.index import build_index
+    from planqa.index.encoders import UseEncoder
+    from planqa.settings import DEMO_CORPUS
+
+    home = Path(tempfile.mkdtemp(prefix="planqa-stores-"))
+    index = build_index(_store_settings(store, home, bm25_weight=BM25_WEIGHT), [DEMO_CORPUS], encoder=UseEncoder())
+    base, rows = index.settings, []
+    for name in STORE_SETS:
+        items = _items(ROOT / "eval" / "data" / name)
+        for label, mode, fusion in (("hybrid", "hybrid", "weighted"), ("hybrid rrf", "hybrid", "rrf"),
+                                    ("bm25", "bm25", "weighted"), ("dense", "dense", "weighted")):
+            index.settings = dataclasses.replace(base, fusion=fusion)
+            hits, times = [], []
+            for it in items:
+                t = time.perf_counter()
+                hits.append(index.search(it.question, k=10, mode=mode))
+                times.append((time.perf_counter() - t) * 1000)
+            ranked = [[(_eval_text(h.chunk), h.chunk.doc_id) for h in hs] for hs in hits]
+            rows.append({"store": store, "dataset": name, "variant": label, **_score(ranked, items),
+                         "p50_ms": statistics.median(times),
+                         "top5": [[h.chunk.chunk_id for h in hs[:5]] for hs in hits]})
+    return rows
+
+
+def _stores_section(rows: list[dict]) -> str:
+    by = {(r["store"], r["dataset"], r["variant"]): r for r in rows}
+    lines = ["| data | variant | embedded hit@5 | milvus hit@5 | Δ | embedded MRR@10 | milvus MRR@10 | Δ "
+             "| questions whose top 5 differ | p50 ms emb / milvus |", "|" + "---|" * 10]
+    for name in STORE_SETS:
+        for variant in ("hybrid", "hybrid rrf", "bm25", "dense"):
+            e, m = by[("embedded", name, variant)], by[("milvus", name, variant)]
+            differ = sum(set(a) != set(b) for a, b in zip(e["top5"], m["top5"], strict=True))
+            lines.append(
+                f"| {name} (n={e['n']}) | {variant} | {e['recall@5']:.3f} | {m['recall@5']:.3f} "
+                f"| {m['recall@5'] - e['recall@5']:+.3f} | {e['mrr@10']:.3f} | {m['mrr@10']:.3f} "
+                f"| {m['mrr@10'] - e['mrr@10']:+.3f} | {differ} | {e['p50_ms']:.1f} / {m['p50_ms']:.1f} |")
+    lines.append("")
+    for name in STORE_SETS:  # the target: the default hybrid (weighted) within 0.03 on hit@5 and MRR@10
+        e, m = by[("embedded", name, "hybrid")], by[("milvus", name, "hybrid")]
+        gap = max(abs(m["recall@5"] - e["recall@5"]), abs(m["mrr@10"] - e["mrr@10"]))
+        lines.append(f"- {name}: hybrid within 0.03 of the embedded store: {_check(gap <= 0.03)} (largest gap {gap:.3f})")
+    return "\n".join(lines)
+
+
+def _replace_section(text: str, heading: str, body: str) -> str:
+    """`text` with the section under `heading` (up to the next "## " heading) replaced, or appended."""
+    start = text.find(heading)
+    if start < 0:
+        return text.rstrip("\n") + "\n\n" + body.rstrip("\n") + "\n"
+    end = text.find("\n## ", start + len(heading))
+    return text[:start] + body.rstrip("\n") + "\n" + (text[end:] if end >= 0 else "")
 
 
 def machine() -> str:
@@ -196,13 +290,31 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--variant", choices=VARIANTS)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--sweep", action="store_true")
+    ap.add_argument("--store", choices=STORES, default="embedded", help="build the index through this store")
+    ap.add_argument("--stores", action="store_true", help="compare the stores; writes its RESULTS.md section")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = ap.parse_args(argv)
     if args.sweep:
         print(_sweep_table(sweep()))
         return 0
     if args.variant:
-        print(json.dumps(run_variant(args.variant)))
+        print(json.dumps(run_variant(args.variant, store=args.store)))
+        return 0
+    if args.stores and args.json:  # one store in this process (what the --stores subprocesses run)
+        print(json.dumps(compare_store(args.store)))
+        return 0
+    if args.stores:
+        rows = []
+        for store in STORES:  # one subprocess each, as for the variants
+            print(f"building and searching the {store} store …", file=sys.stderr)
+            out = subprocess.run([sys.executable, __file__, "--stores", "--store", store, "--json"],
+                                 capture_output=True, text=True, check=True)
+            rows += json.loads(out.stdout.strip().splitlines()[-1])
+        table = _stores_section(rows)
+        print(table)
+        old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        section = STORES_NOTES.format(heading=STORES_HEADING, machine=machine(), table=table)
+        args.out.write_text(_replace_section(old, STORES_HEADING, section), encoding="utf-8")
         return 0
     rows = []
     for v in VARIANTS:  # one subprocess each: build time and peak memory are the variant's own
@@ -254,6 +366,10 @@ so the hybrid row above is optimistic by the amount of this tuning.
 
 {sweep_md}
 """
+    old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    if STORES_HEADING in old:  # the store comparison is its own run (--stores): keep its section
+        end = old.find("\n## ", old.find(STORES_HEADING) + len(STORES_HEADING))
+        text = text.rstrip("\n") + "\n\n" + old[old.find(STORES_HEADING):end if end >= 0 else None]
     args.out.write_text(text, encoding="utf-8")
     print(text)
     return 0

@@ -25,6 +25,7 @@ from planqa.index.bm25 import BM25Index
 from planqa.index.errors import IndexFormatError
 from planqa.index.faiss_store import VectorStore
 from planqa.index.manifest import Manifest
+from planqa.index.texts import index_text
 from planqa.index.types import SentenceVectors
 
 
@@ -56,9 +57,12 @@ class IndexState:
     # Per-row doc_id and kind as arrays, so filters are one vectorised comparison, not a Python loop.
     row_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     row_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    texts: list[str] = field(default_factory=list)  # the indexed text per row (texts.index_text)
     sentences: dict[str, SentenceVectors] = field(default_factory=dict)  # chunk_id -> its sentence vectors
 
     def __post_init__(self) -> None:
+        if len(self.texts) != len(self.chunks):
+            self.texts = [index_text(c, self.documents.get(c.doc_id, {})) for c in self.chunks]
         if not self.row_of:
             self.row_of = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         self.row_doc = np.array([c.doc_id for c in self.chunks], dtype=object)
@@ -78,7 +82,8 @@ def save_state(state: IndexState, folder: Path) -> None:
     state.vectors.save(folder)
     state.bm25.save(folder / "bm25")
     if state.sentences:
-        sentvecs.save(folder, [state.sentences[c.chunk_id] for c in state.chunks], state.manifest.dim)
+        sentvecs.save(folder, [state.sentences[c.chunk_id] for c in state.chunks if c.chunk_id in state.sentences],
+                      state.manifest.dim)
     state.manifest.save(folder)  # last: a folder with a manifest is complete (belt and braces)
 
 

@@ -75,10 +75,10 @@ def _note(index) -> None:
 
 def _open(settings: Settings):
     from planqa.index import open_index
-    from planqa.index.versions import current_version
+    from planqa.index.index import index_exists
 
-    if current_version(settings.index_dir) is None:
-        print(f"没有索引，正在用示例语料建立 {settings.index_dir} / no index yet: building the demo index",
+    if not index_exists(settings):
+        print(f"没有索引，正在用示例语料建立 ({settings.store}) / no index yet: building the demo index",
               file=sys.stderr)
     return open_index(settings, build_demo_if_missing=True, progress=_progress())
 
@@ -114,9 +114,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _exists(settings: Settings) -> bool:
-    from planqa.index.versions import current_version
+    from planqa.index.index import index_exists
 
-    return current_version(settings.index_dir) is not None
+    return index_exists(settings)
 
 
 def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
@@ -134,18 +134,18 @@ def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
     from planqa.index import read_manifest
-    from planqa.index.versions import current_version
+    from planqa.index.index import store_info
 
     try:
         manifest = read_manifest(settings)
+        where = store_info(settings)
     except _user_errors() as exc:
         print(exc, file=sys.stderr)
         return EXIT_USER_ERROR
     if manifest is None:
-        print(f"{settings.index_dir} 下没有索引 / no index under {settings.index_dir}", file=sys.stderr)
+        print(f"{where['uri']} 下没有索引 / no index in {where['store']} store {where['uri']}", file=sys.stderr)
         return 1
-    info = {"index_dir": str(settings.index_dir), "version": current_version(settings.index_dir).name,
-            "configured_model": settings.model, **manifest.to_dict()}
+    info = {**where, "configured_model": settings.model, **manifest.to_dict()}
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
         return 0

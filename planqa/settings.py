@@ -22,6 +22,11 @@ class Settings:
     query_instruction: str = "为这个句子生成表示以用于检索相关文章："
     allow_fallback_encoder: bool = True
     index_kind: str = "auto"  # auto | flat | hnsw | ivf
+    # Store (planqa.index.factory): "embedded" (FAISS + bm25s under home/index) or "milvus".
+    store: str = "embedded"
+    milvus_uri: str = ""  # a file path runs Milvus Lite in-process; http://host:19530 a server. "" = home/milvus.db
+    milvus_token: str = ""  # "user:password" or an API key, for a server with authentication
+    milvus_collection: str = "planqa"  # the knowledge base: names its collections (letters, digits, _)
     # Retrieval
     top_k: int = 8
     fusion: str = "weighted"  # weighted | rrf
@@ -43,6 +48,10 @@ class Settings:
     @property
     def index_dir(self) -> Path:
         return Path(self.home) / "index"
+
+    @property
+    def milvus_location(self) -> str:
+        return self.milvus_uri or str(Path(self.home) / "milvus.db")
 
     @property
     def uploads_dir(self) -> Path:

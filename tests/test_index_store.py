@@ -10,7 +10,6 @@ import pytest
 
 from planqa.corpus.models import Chunk, Document
 from planqa.index import EncoderMismatchError, open_index
-from planqa.index.bm25 import default_tokenizer
 from planqa.index.encoders import (
     USE_ID,
     EncoderUnavailableError,
@@ -19,7 +18,8 @@ from planqa.index.encoders import (
     create_encoder,
 )
 from planqa.index.errors import IndexMissingError
-from planqa.index.index import Index, _empty_state
+from planqa.index.factory import create_store
+from planqa.index.index import Index
 from planqa.index.store import document_record
 from planqa.index.versions import current_version
 from planqa.settings import Settings
@@ -58,8 +58,7 @@ def counting() -> CountingEncoder:
 
 
 def new_index(settings: Settings, encoder, docs=(JC, XZ)) -> Index:
-    tok = default_tokenizer()
-    index = Index(settings, _empty_state(encoder, tok, settings), None, encoder, tok)
+    index = Index(settings, create_store(settings), None, encoder)
     index.add_documents(list(docs))
     return index
 
@@ -159,32 +158,31 @@ def test_missing_index_without_demo_build(tmp_path, use_encoder):
 def test_add_replace_remove_without_reencoding_untouched_chunks(tmp_path, counting):
     settings = Settings(home=tmp_path / "home")
     index = new_index(settings, counting)
-    # Every test chunk is one sentence: each encoded chunk costs two texts (the chunk and its sentence).
-    assert counting.encoded == 12
+    assert counting.encoded == 2 * 6  # each chunk text + its one sentence
     kept = XZ[1][0].chunk_id  # never touched below: its stored vector must survive bit for bit
-    vec_kept = index._state.vectors.vectors[index._state.row_of[kept]].copy()
+    vec_kept = index._view.stored_vectors([kept])[kept][1].copy()
 
     report = index.add_documents([GP])  # add: only the new document is encoded
-    assert report.added == ["gp"] and report.chunks_encoded == 2 and counting.encoded == 16
+    assert report.added == ["gp"] and report.chunks_encoded == 2 and counting.encoded == 2 * 8
 
     rec, chunks = XZ  # replace: one chunk changed, two kept
     changed = Chunk(chunk_id="xz:0001-new", doc_id="xz", text="忻州建设高技能人才培训基地。", order=1)
     report = index.add_documents([(rec, [chunks[0], changed, chunks[2]])])
-    assert report.replaced == ["xz"] and report.chunks_encoded == 1 and counting.encoded == 18
+    assert report.replaced == ["xz"] and report.chunks_encoded == 1 and counting.encoded == 2 * 9
     assert index.chunk(chunks[1].chunk_id) is None and index.chunk("xz:0001-new") is not None
 
     report = index.remove("jc")  # remove: nothing encoded
-    assert report.removed == ["jc"] and report.chunks_encoded == 0 and counting.encoded == 18
+    assert report.removed == ["jc"] and report.chunks_encoded == 0 and counting.encoded == 2 * 9
     assert {d["doc_id"] for d in index.documents()} == {"xz", "gp"}
     assert all(h.chunk.doc_id != "jc" for h in index.search("晋城 技能富民", k=10))
 
     report = index.add_documents([JC])  # re-adding the same file twice: second time encodes nothing
     index.add_documents([JC])
-    assert counting.encoded == 24
-    np.testing.assert_array_equal(index._state.vectors.vectors[index._state.row_of[kept]], vec_kept)
+    assert counting.encoded == 2 * 12
+    np.testing.assert_array_equal(index._view.stored_vectors([kept])[kept][1], vec_kept)
 
     reopened = open_index(settings, build_demo_if_missing=False, encoder=counting)
-    assert len(reopened) == 3 + 3 + 2 and counting.encoded == 24
+    assert len(reopened) == 3 + 3 + 2 and counting.encoded == 2 * 12
     assert set(reopened.sentence_vectors([kept])) == {kept}  # sentence vectors persist with the version
 
 
@@ -192,7 +190,7 @@ def test_rebuild_reencodes_stored_chunks_without_sources(tmp_path, counting):
     settings = Settings(home=tmp_path / "home")
     index = new_index(settings, counting)
     report = index.rebuild()
-    assert report.chunks_encoded == 6 and len(index) == 6 and counting.encoded == 24
+    assert report.chunks_encoded == 6 and len(index) == 6 and counting.encoded == 2 * 12
 
 
 def test_failed_write_leaves_previous_index_usable(tmp_path, use_encoder, monkeypatch):
@@ -241,8 +239,8 @@ def test_killed_process_mid_write_leaves_previous_index_usable(tmp_path, use_enc
             (folder / "chunks.jsonl").write_text("half a file", encoding="utf-8")
             os._exit(9)
         store.save_state = die
-        import planqa.index.index as ix
-        ix.save_state = die
+        import planqa.index.embedded as emb
+        emb.save_state = die
         index = open_index(Settings(home={str(settings.home)!r}), build_demo_if_missing=False, encoder=UseEncoder())
         index.add_documents([GP])
     """)
@@ -279,8 +277,7 @@ def test_search_modes_filters_and_multi_city(tmp_path, use_encoder):
 def test_approximate_index_kinds_persist_and_search(tmp_path, use_encoder, kind):
     settings = Settings(home=tmp_path / "home", index_kind=kind)
     calls = []
-    tok = default_tokenizer()
-    index = Index(settings, _empty_state(use_encoder, tok, settings), None, use_encoder, tok)
+    index = Index(settings, create_store(settings), None, use_encoder)
     index.add_documents([JC, XZ, GP], progress=lambda done, total, msg: calls.append((done, total)))
     assert calls and calls[-1] == (8, 8)  # progress reaches total
     assert index.manifest.index_kind == kind

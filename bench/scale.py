@@ -1,0 +1,278 @@
+"""Scale benchmark: build and search synthetic corpora of 10 k – 1 M chunks with each store.
+
+    python bench/scale.py --sizes 10k                       # quick
+    python bench/scale.py --sizes 10k,100k,1m --sweep 100k  # what bench/SCALE.md reports
+    python bench/scale.py --report                          # print the stored results
+
+Every (size, store) runs in its own process (`--child`), so build time and peak RSS (`ru_maxrss`) are
+its own. Corpora come from `scale_corpus.synthetic_documents` (demo chunks recombined), vectors from
+`scale_corpus.HashEncoder` (a deterministic stand-in for USE, same dimension); USE's own encoding rate
+is measured on the demo chunks and reported beside it.
+
+The embedded store is built and searched exactly as the product does it (`build_state` → version folder
+→ `Index.search`, query encoding included); the dense ANN structure is then compared with exact search
+(recall@10) and, with --sweep, over HNSW/IVF parameters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scale_corpus import HashEncoder, load_templates, recall_at_k, synthetic_documents  # noqa: E402
+
+from planqa.eval.stats import percentile  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = Path(os.environ.get("PLANQA_SCALE_WORK", "/tmp/planqa-scale"))
+N_QUERIES = 300
+K = 10
+
+
+def _size(text: str) -> int:
+    text = text.strip().lower()
+    mult = {"k": 1_000, "m": 1_000_000}.get(text[-1], 1)
+    return int(float(text[:-1] if mult > 1 else text) * mult)
+
+
+def _label(n: int) -> str:
+    return f"{n // 1_000_000}M" if n >= 1_000_000 and n % 1_000_000 == 0 else f"{n // 1000}k"
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _du_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def _ms(samples: list[float]) -> dict:
+    return {"p50": round(percentile(samples, 0.5), 2), "p95": round(percentile(samples, 0.95), 2)}
+
+
+def queries(chunks, n: int = N_QUERIES, seed: int = 1) -> list[str]:
+    """The eval questions (dev + test + smoke), topped up with sentence fragments of the corpus."""
+    qs = []
+    for name in ("dev", "test", "smoke"):
+        path = ROOT / "eval" / "data" / f"{name}.jsonl"
+        qs += [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rng = random.Random(seed)
+    while len(qs) < n:
+        text = rng.choice(chunks).text
+        start = rng.randrange(max(1, len(text) - 20))
+        qs.append(text[start : start + rng.randint(8, 20)])
+    return qs[:n]
+
+
+def _timed(fn, items) -> tuple[list, list[float]]:
+    out, ms = [], []
+    for it in items:
+        t = time.perf_counter()
+        out.append(fn(it))
+        ms.append((time.perf_counter() - t) * 1000)
+    return out, ms
+
+
+def exact_topk(vectors: np.ndarray, qvecs: np.ndarray, k: int = K) -> np.ndarray:
+    """Exact top-k inner-product scores per query (batched numpy), best first."""
+    best = np.full((len(qvecs), k), -np.inf, dtype=np.float32)
+    for start in range(0, len(vectors), 200_000):
+        s = qvecs @ vectors[start : start + 200_000].T
+        both = np.concatenate([best, s], axis=1)
+        part = np.partition(-both, k - 1, axis=1)[:, :k]
+        best = -np.sort(part, axis=1)
+    return best
+
+
+def dense_probe(index, qvecs: np.ndarray, exact: np.ndarray) -> dict:
+    """Single-query latency and tie-aware recall@10 of one FAISS structure."""
+    scores, ms = [], []
+    for q in qvecs:
+        t = time.perf_counter()
+        s, _rows = index.search(q.reshape(1, -1), K)
+        ms.append((time.perf_counter() - t) * 1000)
+        scores.append(np.where(_rows[0] >= 0, s[0], -np.inf))
+    return {"recall10": round(recall_at_k(np.array(scores), exact), 4), **_ms(ms)}
+
+
+def sweep(vectors: np.ndarray, qvecs: np.ndarray, exact: np.ndarray, existing=None) -> list[dict]:
+    """HNSW (M, efSearch) and IVF (nlist, nprobe) over the same vectors: build s, latency, recall."""
+    import faiss
+
+    n, dim = vectors.shape
+    rows = []
+    flat = faiss.IndexFlatIP(dim)
+    flat.add(vectors)
+    rows.append({"kind": "flat", **dense_probe(flat, qvecs[:100], exact[:100])})
+    del flat
+    hnsw_ms = (16, 32) if existing is None else ()
+    for m in hnsw_ms:
+        t = time.perf_counter()
+        idx = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
+        idx.hnsw.efConstruction = 80
+        idx.add(vectors)
+        build = time.perf_counter() - t
+        for ef in (16, 32, 64, 128):
+            idx.hnsw.efSearch = ef
+            rows.append({"kind": f"hnsw M={m} efC=80 efSearch={ef}", "build_s": round(build, 1),
+                         **dense_probe(idx, qvecs, exact)})
+        del idx
+    if existing is not None:  # the product's own HNSW at this size: efSearch is a search-time knob
+        saved = existing.hnsw.efSearch
+        for ef in (16, 32, 64, 128):
+            existing.hnsw.efSearch = ef
+            rows.append({"kind": f"hnsw (product) M={existing.hnsw.nb_neighbors(1)} efSearch={ef}",
+                         **dense_probe(existing, qvecs, exact)})
+        existing.hnsw.efSearch = saved
+    nlist = int(4 * np.sqrt(n))
+    t = time.perf_counter()
+    quant = faiss.IndexFlatIP(dim)
+    ivf = faiss.IndexIVFFlat(quant, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    ivf.train(vectors[np.random.default_rng(0).permutation(n)[: 64 * nlist]])
+    ivf.add(vectors)
+    build = time.perf_counter() - t
+    for nprobe in (8, 16, 32, 64):
+        ivf.nprobe = nprobe
+        rows.append({"kind": f"ivf nlist={nlist} nprobe={nprobe}", "build_s": round(build, 1),
+                     **dense_probe(ivf, qvecs, exact)})
+    return rows
+
+
+# ---------------------------------------------------------------- embedded store (the product path)
+def run_embedded(n: int, do_sweep: bool) -> dict:
+    from planqa.index.factory import create_store
+    from planqa.index.faiss_store import VectorStore
+    from planqa.index.index import Index
+    from planqa.index.texts import index_text
+    from planqa.settings import Settings
+
+    res: dict = {"store": "embedded", "n": n, "rss_start_mb": round(_rss_mb())}
+    t = time.perf_counter()
+    pairs = list(synthetic_documents(n, load_templates(), seed=0))
+    res["generate_s"] = round(time.perf_counter() - t, 1)
+    res["docs"] = len(pairs)
+    encoder = HashEncoder()
+    settings = Settings(home=WORK / f"embedded-{n}")
+    index = Index(settings, create_store(settings), None, encoder)
+    t = time.perf_counter()
+    index.add_documents(pairs)  # the product's ingest path: encode, tokenise, FAISS + BM25, version folder
+    res["build_s"] = round(time.perf_counter() - t, 1)
+    res["build_peak_rss_mb"] = round(_rss_mb())
+    folder = index.version_dir
+    res["disk_mb"] = round(_du_mb(folder)) if folder else None
+    res["kind"] = index.manifest.index_kind
+    chunks = [c for _rec, cs in pairs for c in cs]
+    records = {rec["doc_id"]: rec for rec, _cs in pairs}
+    qs = queries(chunks)
+    rng = random.Random(2)
+    filt = [rng.choice(list(records)) for _ in qs]
+    index.search(qs[0], k=K)  # warm-up
+    _, ms = _timed(lambda q: index.search(q, k=K, mode="hybrid"), qs)
+    res["hybrid"] = _ms(ms)
+    _, ms = _timed(lambda i: index.search(qs[i], k=K, mode="hybrid", doc_ids=[filt[i]]), range(len(qs)))
+    res["hybrid_doc_filter"] = _ms(ms)
+    _, ms = _timed(lambda q: index.search(q, k=K, mode="bm25"), qs)
+    res["bm25_only"] = _ms(ms)
+    # Dense ANN vs exact on the same vectors, through the product's VectorStore (choose_kind + parameters).
+    vectors = encoder.encode_documents([index_text(c, records[c.doc_id]) for c in chunks])
+    qvecs = encoder.encode_queries(qs)
+    exact = exact_topk(vectors, qvecs)
+    store = VectorStore.build(vectors)
+    res["dense_ann"] = {"kind": store.kind, **dense_probe(store._index, qvecs, exact)}
+    if do_sweep:
+        res["sweep"] = sweep(vectors, qvecs, exact, store._index if store.kind == "hnsw" else None)
+    res["peak_rss_mb"] = round(_rss_mb())
+    return res
+
+
+def use_rate() -> dict:
+    """USE multilingual v3 (the bundled encoder) on the demo chunks, as ingest runs it (batches of 32)."""
+    from planqa.corpus import build_corpus
+    from planqa.index.encoders import UseEncoder
+    from planqa.index.texts import index_text
+    from planqa.settings import DEMO_CORPUS
+
+    corpus = build_corpus([DEMO_CORPUS])
+    texts = [index_text(c, {}) for c in corpus.chunks][:320]
+    enc = UseEncoder()
+    enc.encode_documents(texts[:8])
+    t = time.perf_counter()
+    for s in range(0, len(texts), 32):
+        enc.encode_documents(texts[s : s + 32])
+    rate = len(texts) / (time.perf_counter() - t)
+    h = HashEncoder()
+    t = time.perf_counter()
+    h.encode_documents(texts)
+    return {"use_chunks_per_s": round(rate, 1), "hash_chunks_per_s": round(len(texts) / (time.perf_counter() - t)),
+            "use_hours_for_1M": round(1_000_000 / rate / 3600, 1)}
+
+
+# ---------------------------------------------------------------- driver
+def child(args) -> None:
+    if args.child == "use":
+        res = use_rate()
+    elif args.child == "embedded":
+        res = run_embedded(args.n, args.sweep_here)
+    else:
+        from scale_milvus import run_milvus
+
+        res = run_milvus(args.n, WORK / f"milvus-{args.n}")
+    res["peak_rss_mb"] = round(_rss_mb())
+    print(json.dumps(res, ensure_ascii=False))
+
+
+def spawn(kind: str, n: int = 0, sweep_here: bool = False) -> dict:
+    WORK.mkdir(parents=True, exist_ok=True)
+    out = WORK / f"result-{kind}-{n}.json"
+    cmd = [sys.executable, __file__, "--child", kind, "--n", str(n)] + (["--sweep-here"] if sweep_here else [])
+    print("running", " ".join(cmd), flush=True)
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    if proc.returncode != 0:
+        res = {"store": kind, "n": n, "error": proc.stderr.strip().splitlines()[-1:] or ["failed"]}
+        print(proc.stderr[-3000:], file=sys.stderr)
+    else:
+        res = json.loads(proc.stdout.strip().splitlines()[-1])
+    res["wall_s"] = round(time.perf_counter() - t, 1)
+    out.write_text(json.dumps(res, ensure_ascii=False, indent=1), encoding="utf-8")
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="10k", help="comma-separated chunk counts, e.g. 10k,100k,1m")
+    ap.add_argument("--stores", default="embedded", help="embedded (milvus: not written yet)")
+    ap.add_argument("--sweep", default="", help="sizes at which to sweep HNSW/IVF parameters (embedded)")
+    ap.add_argument("--no-use", action="store_true", help="skip measuring USE's encoding rate")
+    ap.add_argument("--report", action="store_true", help="only print the stored results")
+    ap.add_argument("--child", default="", help=argparse.SUPPRESS)
+    ap.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--sweep-here", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        child(args)
+        return
+    if not args.report:
+        sweeps = {_size(s) for s in args.sweep.split(",") if s}
+        if not args.no_use:
+            spawn("use")
+        for n in [_size(s) for s in args.sizes.split(",") if s]:
+            for store in args.stores.split(","):
+                spawn(store, n, sweep_here=store == "embedded" and n in sweeps)
+    for path in sorted(WORK.glob("result-*.json")):  # SCALE.md is written by hand from these for now
+        print(path.read_text(encoding="utf-8"))
+
+
+if __name__ == "__main__":
+    main()
