@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +18,10 @@ class RawText:
     fmt: str
     # line index → heading level (1 = top) where the source marks headings itself (docx styles, <h1>)
     styled_headings: dict[int, int] = field(default_factory=dict)
+    # page of every line (printed page number where the file prints one); empty for formats without pages
+    line_pages: list[int] = field(default_factory=list)
+    # file-level figures for each document's QualityReport (field name → value), e.g. lines removed as headers
+    quality: dict[str, object] = field(default_factory=dict)
 
 
 def load_raw(path: Path) -> RawText:
@@ -81,32 +84,11 @@ def _load_docx(path: Path) -> RawText:
 
 
 def _load_pdf(path: Path) -> RawText:
-    # pdfminer warns per glyph ("Could not get FontBBox", thousands per government PDF), nothing a user can
-    # act on: only its errors get through to the terminal.
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    try:
-        import pdfplumber
+    from planqa.corpus.pdf import read_pdf
 
-        lines: list[str] = []
-        with pdfplumber.open(str(path)) as pdf:
-            for page in pdf.pages:
-                tables = page.find_tables()
-                body = page
-                for table in tables:  # tables become "|" rows; their text is cut out of the page text
-                    body = body.outside_bbox(table.bbox)
-                text = body.extract_text() or ""
-                lines.extend(text.split("\n"))
-                for table in tables:
-                    for row in table.extract():
-                        lines.append(" | ".join((c or "").replace("\n", "") for c in row) + " |")
-                    lines.append("")
-    except CorpusError:
-        raise
-    except Exception as exc:  # pdfminer raises many types for damaged or encrypted files
-        raise CorpusError(path, f"无法读取 PDF：{exc}", f"cannot read PDF: {exc}") from exc
-    if not any(line.strip() for line in lines):
-        raise CorpusError(path, "PDF 中没有可提取的文字（可能是扫描件）", "no extractable text in the PDF (scanned?)")
-    return RawText(lines, "pdf", "pdf")
+    pdf = read_pdf(path)
+    return RawText(pdf.lines, "pdf", "pdf", line_pages=pdf.line_pages,
+                   quality={"header_footer_lines_removed": pdf.header_footer_removed})
 
 
 def _load_html(path: Path) -> RawText:

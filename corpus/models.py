@@ -18,6 +18,7 @@ class QualityReport:
     toc_lines_removed: int = 0
     boilerplate_lines_removed: int = 0
     repaired_headings: int = 0
+    header_footer_lines_removed: int = 0  # PDF running headers/footers and page numbers dropped
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -52,6 +53,8 @@ class Document:
     quality: QualityReport = field(default_factory=QualityReport)
     part: str = ""  # "篇二" for a part of a compilation
     blocks: list = field(default_factory=list, repr=False, compare=False)  # corpus.structure.Block
+    # (offset into text, page) wherever the page changes, ascending; empty when the source has no pages
+    page_marks: list[tuple[int, int]] = field(default_factory=list, repr=False)
 
     def meta(self) -> dict:
         return {
