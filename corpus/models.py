@@ -92,3 +92,10 @@ class Chunk:
     @classmethod
     def from_dict(cls, d: dict) -> Chunk:
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
+
+
+def page_label(page: int, page_end: int = 0) -> str:
+    """How a page reference is shown: "第5页", "第5–6页"; "" when the source has no pages."""
+    if page <= 0:
+        return ""
+    return f"第{page}页" if page_end <= page else f"第{page}–{page_end}页"

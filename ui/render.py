@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from planqa.corpus.models import page_label
 from planqa.qa.models import Answer, Citation
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -65,6 +66,7 @@ class SourceView:
     prev_text: str = ""
     next_text: str = ""
     chunk_id: str = ""
+    page: str = ""  # "第5页" / "第5–6页" in the source file; "" when it has no pages
 
     @classmethod
     def from_citation(cls, c: Citation, doc: Any = None, chunk: Any = None,
@@ -78,6 +80,7 @@ class SourceView:
             date=field_of(doc, "date"), issuer=field_of(doc, "issuer"), region=field_of(doc, "region"),
             text=c.text, quote_start=c.quote_start, quote_end=c.quote_end,
             path=path, label=field_of(chunk, "label"), prev_text=prev_text, next_text=next_text,
+            page=page_label(c.page, c.page_end),
         )
 
 
@@ -97,6 +100,8 @@ def render_source(view: SourceView) -> str:
     meta = [m for m in (view.doc_number, view.issuer, view.date, view.region) if m]
     meta_html = "".join(f'<span class="src-meta-item">{esc(m)}</span>' for m in meta)
     path = " › ".join(esc(p) for p in view.path) or "（正文开头）"
+    if view.page:
+        path += f' <span class="src-page">{esc(view.page)}</span>'
     label = f'<div class="src-label">{esc(view.label)}</div>' if view.label else ""
     prev_html = (f'<div class="src-neighbour src-prev"><span class="src-tag">上一段</span>'
                  f"{_paragraphs(esc(view.prev_text))}</div>") if view.prev_text else ""
@@ -145,6 +150,8 @@ def _source_list(views: Sequence[SourceView]) -> str:
     items = []
     for v in views:
         path = " › ".join(esc(p) for p in v.path[:2])
+        if v.page:
+            path += f' <span class="src-page">{esc(v.page)}</span>'
         items.append(
             f'<li><button type="button" class="cite-chip" data-n="{v.n}">{v.n}</button>'
             f'<span class="src-li-title">{esc(v.doc_title)}</span>'
