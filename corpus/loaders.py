@@ -44,43 +44,11 @@ def load_raw(path: Path) -> RawText:
     return _load_html(path)
 
 
-def _heading_level(style_name: str) -> int | None:
-    name = (style_name or "").lower()
-    for prefix in ("heading ", "标题 ", "标题"):
-        if name.startswith(prefix) and name[len(prefix):].strip().isdigit():
-            return int(name[len(prefix):].strip())
-    return None  # the Title style is the document title, found by the metadata reader
-
-
 def _load_docx(path: Path) -> RawText:
-    try:
-        import docx
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
+    from planqa.corpus.wordfile import read_docx
 
-        document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises several types for a broken zip/xml
-        raise CorpusError(path, f"无法读取 DOCX：{exc}", f"cannot read DOCX: {exc}") from exc
-    lines: list[str] = []
-    styled: dict[int, int] = {}
-    # Walk the body in order so tables stay where they are in the text.
-    for child in document.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            para = Paragraph(child, document)
-            level = _heading_level(para.style.name if para.style is not None else "")
-            if level is not None and para.text.strip():
-                styled[len(lines)] = level
-            lines.append(para.text)
-        elif tag == "tbl":
-            table = Table(child, document)
-            for row in table.rows:
-                cells = [c.text.replace("\n", "") for c in row.cells]
-                lines.append(" | ".join(cells) + " |")
-            lines.append("")
-    if not any(line.strip() for line in lines):
-        raise CorpusError(path, "DOCX 中没有文字", "the DOCX has no text")
-    return RawText(lines, "docx", "docx", styled)
+    text = read_docx(path)
+    return RawText(text.lines, "docx", "docx", text.styled_headings)
 
 
 def _load_pdf(path: Path) -> RawText:
@@ -88,7 +56,10 @@ def _load_pdf(path: Path) -> RawText:
 
     pdf = read_pdf(path)
     return RawText(pdf.lines, "pdf", "pdf", line_pages=pdf.line_pages,
-                   quality={"header_footer_lines_removed": pdf.header_footer_removed})
+                   quality={"header_footer_lines_removed": pdf.header_footer_removed,
+                            "ocr_pages": pdf.ocr_pages,
+                            "ocr_confidence": round(sum(pdf.ocr_confidence) / len(pdf.ocr_confidence), 3)
+                            if pdf.ocr_confidence else 0.0})
 
 
 def _load_html(path: Path) -> RawText:

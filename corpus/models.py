@@ -19,6 +19,8 @@ class QualityReport:
     boilerplate_lines_removed: int = 0
     repaired_headings: int = 0
     header_footer_lines_removed: int = 0  # PDF running headers/footers and page numbers dropped
+    ocr_pages: list[int] = field(default_factory=list)  # PDF pages (physical, 1-based) read by OCR
+    ocr_confidence: float = 0.0  # mean OCR confidence over those pages (0 when none was OCRed)
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:

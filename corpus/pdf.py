@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planqa.corpus.errors import CorpusError
+from planqa.corpus.ocr import MIN_TEXT_CHARS, ocr_pdf_page
 
 EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be a running header/footer
 _MAX_EDGE_CHARS = 60  # a running header is a short line, never a paragraph
@@ -89,10 +90,11 @@ def _page_lines(page) -> tuple[list[PageLine], float | None]:
         rows = [r for r in rows if any(r)]
         if rows:
             items.append(PageLine("", table.bbox[1], rows, [page.page_number] * len(rows)))
-    if not items:
-        # OCR seam: a page with an empty text layer (scanned). corpus.ocr fills this in; until then the
-        # page yields no lines. Return (lines, mean confidence) so the quality report can name the page.
-        return [], None
+    if not tables and sum(len(it.text) for it in items) < MIN_TEXT_CHARS:
+        scanned = ocr_pdf_page(page)  # None unless the page is an image with no real text layer
+        if scanned is not None:
+            lines, confidence = scanned
+            return [PageLine(text, top) for top, text in lines], confidence
     items.sort(key=lambda it: it.top)
     return items, None
 
@@ -180,12 +182,14 @@ def read_pdf(path: Path) -> PdfText:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         import pdfplumber
+        from tqdm import tqdm
 
         pages: list[list[PageLine]] = []
         ocr_pages: list[int] = []
         ocr_conf: list[float] = []
         with pdfplumber.open(str(path)) as pdf:
-            for page in pdf.pages:
+            # a bar only when reading is slow (OCR of scanned pages), and only on a terminal
+            for page in tqdm(pdf.pages, desc=path.name, unit="页", delay=2, leave=False, disable=None):
                 items, confidence = _page_lines(page)
                 if confidence is not None:
                     ocr_pages.append(page.page_number)

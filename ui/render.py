@@ -241,6 +241,15 @@ def render_encoder_banner(note: str) -> str:
 # --------------------------------------------------------------------------- knowledge base
 
 
+def ocr_summary(quality: Any) -> str:
+    """"OCR 识别 3 页（第1–3页），平均置信度 0.98" for a scanned PDF; "" when no page was OCRed."""
+    pages = field_of(quality, "ocr_pages", []) or []
+    if not pages:
+        return ""
+    span = f"第{pages[0]}页" if len(pages) == 1 else f"第{pages[0]}–{pages[-1]}页"
+    return f"OCR 识别 {len(pages)} 页（{span}），平均置信度 {field_of(quality, 'ocr_confidence', 0.0):.2f}"
+
+
 def quality_summary(quality: Any) -> str:
     """A short Chinese summary of a QualityReport (object or dict)."""
     if not quality:
@@ -254,6 +263,8 @@ def quality_summary(quality: Any) -> str:
         bits.append(f"去除目录 {field_of(quality, 'toc_lines_removed')} 行")
     if field_of(quality, "repaired_headings", 0):
         bits.append(f"修复标题 {field_of(quality, 'repaired_headings')}")
+    if field_of(quality, "ocr_pages", []):
+        bits.append(ocr_summary(quality))
     warnings = field_of(quality, "warnings", []) or []
     if warnings:
         bits.append(f"提示 {len(warnings)} 条")
