@@ -188,20 +188,22 @@ def _body_children(parent):
 
 
 def _table_lines(table) -> list[str]:
-    rows = []
+    rows: list[list] = []
     for row in table.rows:
+        # a cell merged across columns is returned once per grid column it spans: its text goes in the
+        # first, the spanned columns stay empty (as a TXT export writes a group row "一、人才发展 | | |")
         cells, seen = [], set()
-        for cell in row.cells:  # a merged cell is returned once per grid column it spans
-            if id(cell._tc) in seen:
-                continue
+        for cell in row.cells:
+            cells.append(None if id(cell._tc) in seen else cell)
             seen.add(id(cell._tc))
-            cells.append(cell)
         rows.append(cells)
-    if all(len(cells) <= 1 for cells in rows):  # a frame around text, not data
-        return [p.text for cells in rows for c in cells for p in c.paragraphs] + [""]
-    # a cell's paragraphs are one value: Chinese needs no space where Word broke it
-    lines = [" | ".join(c.text.replace("\n", "").replace("|", "｜") for c in cells) + " |" for cells in rows]
-    return lines + [""]
+    if all(sum(c is not None for c in cells) <= 1 for cells in rows):  # a frame around text, not data
+        return [p.text for cells in rows for c in cells if c is not None for p in c.paragraphs] + [""]
+
+    def value(cell) -> str:  # a cell's paragraphs are one value: Chinese needs no space where Word broke it
+        return "" if cell is None else cell.text.replace("\n", "").replace("|", "｜")
+
+    return [" | ".join(value(c) for c in cells) + " |" for cells in rows] + [""]
 
 
 def read_docx(path: Path) -> DocxText:
