@@ -19,7 +19,6 @@ below 1 (a cover before page 1).
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,9 +176,8 @@ def _page_labels(printed: list[int | None]) -> list[int]:
 
 
 def read_pdf(path: Path) -> PdfText:
-    # pdfminer logs per glyph ("Could not get FontBBox", thousands per government PDF): it goes to the log
-    # file the CLI sets up (planqa.settings.setup_logging), never to the terminal.
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    # pdfminer warns per glyph run ("Could not get FontBBox", thousands per government PDF): the CLI's
+    # logging setup (planqa.logs) sends that to the log file, never to the terminal.
     try:
         import pdfplumber
         from tqdm import tqdm
