@@ -65,8 +65,10 @@ def _load_pdf(path: Path) -> RawText:
 def _load_html(path: Path) -> RawText:
     from bs4 import BeautifulSoup
 
+    from planqa.corpus.webpage import main_content
+
     text, enc = decode_text(path.read_bytes(), path)
-    soup = BeautifulSoup(text, "lxml")
+    soup = BeautifulSoup(main_content(text), "lxml")  # navigation, sidebars and footers dropped
     for tag in soup(["script", "style", "nav", "header", "footer", "aside", "form", "noscript", "iframe"]):
         tag.decompose()
     lines: list[str] = []
