@@ -237,10 +237,12 @@ def scan_table(r: dict) -> str:
     for p in r["pages_ocr"]:
         lines.append(f"| {p['file']} | {p['s']:.1f} | {p['ref_chars']} | {p['char_recall']:.3f} "
                      f"| {json.dumps(p['quality'], ensure_ascii=False) or '—'} {'; '.join(p['errors'])} |")
-    lines.append(f"\nOCR speed: {r['ocr_pages_per_s']:.2f} pages/s (one page per file, corpus layer).")
+    rate = r["ocr_pages_per_s"]
+    lines.append(f"\nOCR speed: {1 / rate if rate else 0:.1f} s/page ({rate:.3f} pages/s; one page per file, corpus layer, "
+                 "the first file includes loading the OCR models).")
     for f in r.get("full", []):
         lines.append(f"\nWhole scanned plan {f['doc']} ({f['pages']} pages, {f['s']:.1f} s, "
-                     f"{f['pages'] / f['s']:.2f} pages/s): title = TXT {_yes(f['title_equal'])}, chapters = TXT "
+                     f"{f['s'] / f['pages']:.1f} s/page): title = TXT {_yes(f['title_equal'])}, chapters = TXT "
                      f"{_yes(f['chapters_equal'])} ({f['chapters'][1]}/{f['chapters'][0]}). {'; '.join(f['errors'])}")
     return "\n".join(lines)
 
@@ -251,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--format", choices=FORMATS)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "FORMATS.md")
+    ap.add_argument("--formats", default=",".join(FORMATS), help="which to run (the rest come from --from-json)")
+    ap.add_argument("--from-json", type=Path, help="results saved by an earlier run (FORMATS.json)")
     args = ap.parse_args(argv)
     if args.format:
         print(json.dumps(run_format(args.format, args.fixtures), ensure_ascii=False))
@@ -258,8 +262,13 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.fixtures / "pdf").is_dir():
         print(f"making fixtures in {args.fixtures} …", file=sys.stderr)
         _fixture_maker().make_fixtures(args.fixtures, ["pdf", "docx", "lopdf", "scan"])
+    saved = json.loads(args.from_json.read_text(encoding="utf-8")) if args.from_json else []
+    wanted = [f for f in args.formats.split(",") if f in FORMATS]
     results = []
     for fmt in FORMATS:  # one process each: the timings are the format's own
+        if fmt not in wanted:
+            results.extend(r for r in saved if r["format"] == fmt)
+            continue
         print(f"running {fmt} …", file=sys.stderr)
         proc = subprocess.run([sys.executable, __file__, "--format", fmt, "--json", "--fixtures", str(args.fixtures)],
                               capture_output=True, text=True)
@@ -273,9 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     scan = next((r for r in results if r["format"] == "scan" and "skipped" not in r), None)
     text = f"""# Ingest of real file formats
 
-Command: `python bench/ingest_formats.py` (fixtures by `scripts/make_fixtures.py`, each format in its own process).
+Command: `python bench/ingest_formats.py{"".join(" " + a for a in (argv if argv is not None else sys.argv[1:]))}` (fixtures by `scripts/make_fixtures.py`, each format in its own process).
 Machine: {machine()}.
-Commit: `{_commit()}`. Details per format (title/chapter/row differences): `{raw.relative_to(ROOT)}`.
+Commit: `{_commit()}`. Details per format (title/chapter/row differences): `{_shown(raw)}`.
 
 {table(results)}
 
@@ -292,6 +301,10 @@ Commit: `{_commit()}`. Details per format (title/chapter/row differences): `{raw
     args.out.write_text(text, encoding="utf-8")
     print(text)
     return 0
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def _commit() -> str:
