@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 #   100 dpi: 29 s, mean confidence 0.987, character match with the text layer 0.977
 #   150 dpi: 52 s, mean confidence 0.994, character match 0.980
 #   200 dpi: 62 s, mean confidence 0.983, character match 0.993
-# Recognition (each line crop scaled to 48 px high) dominates and hardly depends on the resolution;
-# 200 dpi cuts the misread characters by two thirds for ~20 % more time than 150 dpi.
+# (times are wall clock under a load of ~6 on 2 cores, so only their ratio means much). 200 dpi cuts
+# the misread characters to a third of 150 dpi's for ~20 % more time; a scan is a one-off cost per file.
 OCR_DPI = 200
 # A page with fewer extracted characters than this has no real text layer (a scan with a stray
 # page number or an invisible watermark still counts as empty).

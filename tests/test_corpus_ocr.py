@@ -19,6 +19,7 @@ from planqa.corpus.headings import match_heading
 from planqa.corpus.ocr import OcrBox, group_lines
 from planqa.corpus.outline import outline
 from planqa.settings import DEMO_CORPUS
+from planqa.ui.render import quality_summary
 
 CHROMIUM = Path("/usr/bin/chromium")
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists() and os.environ.get("CI") != "true",
@@ -96,6 +97,7 @@ def test_scanned_page_is_ocred_into_the_same_chapters(scanned):
     (doc,) = result.documents
     assert doc.quality.ocr_pages == [1]
     assert 0.8 <= doc.quality.ocr_confidence <= 1.0
+    assert "OCR 识别 1 页（第1页）" in quality_summary(doc.quality)  # what the knowledge-base page shows
 
     (reference,) = load_documents([digital]).documents  # the text layer of the same page
     want = [(c["title"], c["sections"]) for c in outline(reference)]
