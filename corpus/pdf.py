@@ -102,6 +102,12 @@ def _edge_key(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
 
+def _running_key(line: PageLine) -> tuple[str, int]:
+    # the position counts too: a running header that repeats the title must not take the title line
+    # of page 1 (same text, lower on the page) with it
+    return _edge_key(line.text), round(line.top / 10)
+
+
 def _edges(items: list[PageLine]) -> list[int]:
     """Indices of the top and bottom text lines of a page that may be header/footer (tables stop the scan)."""
     out: list[int] = []
@@ -117,9 +123,9 @@ def _edges(items: list[PageLine]) -> list[int]:
 def strip_headers_footers(pages: list[list[PageLine]]) -> tuple[list[int | None], int]:
     """Remove page numbers and running headers/footers in place; return each page's printed number
     (None when it prints none) and the number of lines removed."""
-    counts: dict[str, int] = {}
+    counts: dict[tuple[str, int], int] = {}
     for items in pages:
-        for key in {_edge_key(items[i].text) for i in _edges(items) if len(items[i].text) <= _MAX_EDGE_CHARS}:
+        for key in {_running_key(items[i]) for i in _edges(items) if len(items[i].text) <= _MAX_EDGE_CHARS}:
             counts[key] = counts.get(key, 0) + 1
     # "many pages": at least half of them, and never fewer than two (one page proves nothing)
     need = max(2, (len(pages) + 1) // 2)
@@ -134,7 +140,7 @@ def strip_headers_footers(pages: list[list[PageLine]]) -> tuple[list[int | None]
             if n is not None:
                 number = n if number is None else number
                 drop.add(i)
-            elif len(text) <= _MAX_EDGE_CHARS and counts.get(_edge_key(text), 0) >= need:
+            elif len(text) <= _MAX_EDGE_CHARS and counts.get(_running_key(items[i]), 0) >= need:
                 drop.add(i)
         items[:] = [it for i, it in enumerate(items) if i not in drop]
         removed += len(drop)
