@@ -62,6 +62,9 @@ def _load_pdf(path: Path) -> RawText:
                             if pdf.ocr_confidence else 0.0})
 
 
+_BR = "\ue000"  # a private-use mark for <br> that survives get_text(strip=True)
+
+
 def _load_html(path: Path) -> RawText:
     from bs4 import BeautifulSoup
 
@@ -71,6 +74,8 @@ def _load_html(path: Path) -> RawText:
     soup = BeautifulSoup(main_content(text), "lxml")  # navigation, sidebars and footers dropped
     for tag in soup(["script", "style", "nav", "header", "footer", "aside", "form", "noscript", "iframe"]):
         tag.decompose()
+    for br in soup.find_all("br"):  # "第一章 总则<br>第一条 …" in one <p>: each <br> ends a line
+        br.replace_with(_BR)
     lines: list[str] = []
     styled: dict[int, int] = {}
     body = soup.body or soup
@@ -79,7 +84,7 @@ def _load_html(path: Path) -> RawText:
             continue
         if el.name == "table":
             for tr in el.find_all("tr"):
-                cells = [c.get_text(" ", strip=True) for c in tr.find_all(["td", "th"])]
+                cells = [c.get_text(" ", strip=True).replace(_BR, "") for c in tr.find_all(["td", "th"])]
                 lines.append(" | ".join(cells) + " |")
             lines.append("")
             continue
@@ -88,9 +93,9 @@ def _load_html(path: Path) -> RawText:
             continue
         if el.name in {"h1", "h2", "h3", "h4"}:
             styled[len(lines)] = int(el.name[1])
-        lines.extend(content.split("\n"))
+        lines.extend(content.replace(_BR, "\n").split("\n"))
     if not lines:  # pages built from bare <div>s
-        lines = body.get_text("\n").split("\n")
+        lines = body.get_text("\n").replace(_BR, "\n").split("\n")
     if not any(line.strip() for line in lines):
         raise CorpusError(path, "HTML 中没有正文", "no body text in the HTML")
     return RawText(lines, enc, "html", styled)

@@ -105,3 +105,14 @@ def test_saved_page_tables_are_rows(saved):
     want = sorted(c.text for c in build_corpus([PLAN]).chunks if c.kind == "table")
     got = sorted(c.text for c in build_corpus([path]).chunks if c.kind == "table")
     assert want and got == want
+
+
+def test_lines_broken_by_br_inside_one_paragraph(tmp_path):
+    # many CMS articles are one <p> with <br> between the plan's lines
+    (txt,) = build_corpus([PLAN]).documents
+    lines = [b.text for b in txt.blocks if b.kind in {"para", "heading"}]
+    page = tmp_path / "br.html"
+    page.write_text("<html><body><div class='content'><p>" + "<br/>".join(html.escape(x) for x in lines)
+                    + "</p></div></body></html>", encoding="utf-8")
+    (doc,) = build_corpus([page]).documents
+    assert [c["title"] for c in outline(doc)] == [c["title"] for c in outline(txt)]
