@@ -8,6 +8,7 @@ pipeline's own), once per module. Needs /usr/bin/chromium and fonts-noto-cjk; ne
 from __future__ import annotations
 
 import html
+import logging
 import os
 import re
 from pathlib import Path
@@ -172,8 +173,11 @@ def test_printed_page_numbers_win_over_the_physical_index(pdfs):
 
 
 def test_citations_from_an_index_built_from_the_pdf_name_the_page(tmp_path_factory, pdfs, use_encoder):
-    from planqa.index import build_index
+    from planqa.batch_io import citations_text, pages_text
+    from planqa.corpus.models import page_label
+    from planqa.index import build_index, open_index
     from planqa.qa.engine import Engine
+    from planqa.ui.render import SourceView, render_source
 
     settings = Settings(home=tmp_path_factory.mktemp("pdf_home"))
     index = build_index(settings, [pdfs["plan"]], encoder=use_encoder)
@@ -185,5 +189,34 @@ def test_citations_from_an_index_built_from_the_pdf_name_the_page(tmp_path_facto
         assert chunk.page >= 1 and (cite.page, cite.page_end) == (chunk.page, chunk.page_end)
         run = re.search(r"[\u4e00-\u9fff]{6,}", cite.quote or cite.text).group(0)[:6]
         assert any(run in pages[p - 1] for p in range(cite.page, cite.page_end + 1)), (cite.page, run)
-    # the page number reaches the answer's JSON (page, batch exports) unchanged
-    assert answer.to_dict()["citations"][0]["page"] == answer.citations[0].page
+    # the index keeps the pages when it is opened again from disk
+    reopened = open_index(settings, build_demo_if_missing=False, encoder=use_encoder)
+    assert [c.page for c in reopened.chunks_of(JC)] == [c.page for c in index.chunks_of(JC)]
+    # the page shows on the source card and in every batch export
+    first = answer.citations[0]
+    label = page_label(first.page, first.page_end)
+    assert re.fullmatch(r"第\d+(–\d+)?页", label)
+    assert label in render_source(SourceView.from_citation(first))
+    cites = answer.to_dict()["citations"]
+    assert label in citations_text(cites) and pages_text(cites).startswith(f"[{first.n}] {label}")
+
+
+@pytest.fixture()
+def restore_logging():
+    root = logging.getLogger()
+    before = list(root.handlers)
+    yield
+    for handler in [h for h in root.handlers if h not in before]:
+        root.removeHandler(handler)
+        handler.close()
+
+
+def test_library_warnings_go_to_the_log_file_not_the_terminal(tmp_path, pdfs, capfd, restore_logging):
+    from planqa.cli import main
+
+    assert main(["--home", str(tmp_path), "docs", str(pdfs["tail"])]) == 0
+    out, err = capfd.readouterr()
+    assert "第2部分" in out or "tail" in out
+    assert "FontBBox" not in out + err and "pdfminer" not in out + err
+    log = (tmp_path / "logs" / "planqa.log").read_text(encoding="utf-8")
+    assert "FontBBox" in log  # kept for whoever debugs an extraction
