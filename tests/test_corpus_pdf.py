@@ -57,12 +57,12 @@ def _plan_html(doc) -> str:
     return f'<html><head><meta charset="utf-8"><style>{style}</style></head><body>{"".join(parts)}</body></html>'
 
 
-def _print(browser, page_html: str, path: Path, header: str, **pdf_args) -> Path:
+def _print(browser, page_html: str, path: Path, header: str, footer: str = FOOTER, **pdf_args) -> Path:
     page = browser.new_page()
     page.set_content(page_html)
     page.pdf(path=str(path), format="A4", display_header_footer=True,
              header_template=f'<div style="font-size:9pt;width:100%;text-align:center;{FONT}">{header}</div>',
-             footer_template=FOOTER, margin={"top": "25mm", "bottom": "25mm", "left": "25mm", "right": "25mm"},
+             footer_template=footer, margin={"top": "25mm", "bottom": "25mm", "left": "25mm", "right": "25mm"},
              **pdf_args)
     page.close()
     return path
@@ -86,8 +86,28 @@ def pdfs(tmp_path_factory, txt_doc):
                         '<div style="break-after:page"></div>' for n, t in enumerate(topics, 1))
         tail = _print(browser, f'<html><body style="{FONT}">{short}</body></html>', folder / "tail.pdf",
                       "某某县人民政府", page_ranges="2-")
+        tables = _print(browser, _tables_html(), folder / "tables.pdf", "某某县人力资源和社会保障局",
+                        footer='<div style="font-size:9pt;width:100%;text-align:center">'
+                               '第 <span class="pageNumber"></span> 页 共 <span class="totalPages"></span> 页</div>')
         browser.close()
-    return {"plan": plan, "tail": tail}
+    return {"plan": plan, "tail": tail, "tables": tables}
+
+
+def _tables_html() -> str:
+    """A table without a repeated header crossing a page break; then a 3-column table ending one page
+    and a 4-column table opening the next: two tables, not one."""
+    def table(rows):
+        return "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows) + "</table>"
+
+    long = [["指标", "单位", "2020年", "2025年"]] + [[f"第{i}项指标", "万人", f"{i}.1", f"{i}.9"] for i in range(1, 41)]
+    three = [["类别", "指标", "目标"]] + [[f"类别{i}", f"指标{i}", f"{i}%"] for i in range(1, 5)]
+    four = [["项目", "单位", "现状", "目标"]] + [[f"项目{i}", "个", f"{i}", f"{i + 2}"] for i in range(1, 5)]
+    style = (f"body {{ {FONT}; font-size: 12pt }} table {{ border-collapse: collapse }}"
+             " td { border: 1px solid #000; padding: 2pt 4pt }")
+    return (f'<html><head><meta charset="utf-8"><style>{style}</style></head><body>'
+            f"<p>一、主要指标</p>{table(long)}<p>二、其他指标</p>"
+            f'<div style="break-before:page;height:200mm"></div>{table(three)}'
+            f'<div style="break-before:page"></div>{table(four)}<p>三、保障措施</p></body></html>')
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +163,25 @@ def test_table_across_a_page_break_is_one_table_of_rows(pdf_corpus, txt_doc):
     assert len(rows) == len(expected.rows)
     assert len({c.page for c in rows}) >= 2  # the table does continue on the next page(s)
     assert all(c.label == expected.title for c in rows)
+
+
+def test_tables_merge_over_a_break_only_when_they_continue(pdfs):
+    text = read_pdf(pdfs["tables"])
+    assert text.pages == 4 and sorted(set(text.line_pages)) == [1, 2, 3, 4]  # "第 n 页 共 4 页"
+    assert text.header_footer_removed == 2 * text.pages
+    lines = [map_radicals(ln) for ln in text.lines]  # the pipeline maps the font's radicals next
+    blocks, current = [], []
+    for line in lines:  # tables are runs of "|" rows between blank lines
+        if line.count("|") >= 2:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    assert [len(b) for b in blocks] == [41, 5, 5]
+    assert blocks[0][0] == "指标 | 单位 | 2020年 | 2025年 |" and blocks[0][-1] == "第40项指标 | 万人 | 40.1 | 40.9 |"
+    pages_of_long = {text.line_pages[lines.index(row)] for row in blocks[0]}
+    assert pages_of_long == {1, 2}
+    assert blocks[1][0].startswith("类别 |") and blocks[2][0].startswith("项目 |")
 
 
 def test_chunks_carry_the_page_they_are_printed_on(pdfs, pdf_corpus):
