@@ -30,10 +30,10 @@ EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be a run
 _MAX_EDGE_CHARS = 60  # a running header is a short line, never a paragraph
 _DASHES = r"[-—–－~～_·•\s]*"
 _PAGE_NUMBER = [
-    re.compile(rf"^{_DASHES}(\d{{1,4}}){_DASHES}$"),  # 5, — 5 —, - 5 -
-    re.compile(r"^第\s*(\d{1,4})\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$"),  # 第 5 页 共 20 页
-    re.compile(r"^(\d{1,4})\s*/\s*\d{1,4}$"),  # 5/20
-    re.compile(r"^(?:page|p\.)\s*(\d{1,4})(?:\s*(?:of|/)\s*\d{1,4})?$", re.I),  # Page 5 of 20
+    re.compile(rf"^{_DASHES}(\d{{1,3}}){_DASHES}$"),  # 5, — 5 —, - 5 - (never a year such as 2025)
+    re.compile(r"^第\s*(\d{1,3})\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$"),  # 第 5 页 共 20 页
+    re.compile(r"^(\d{1,3})\s*/\s*\d{1,4}$"),  # 5/20
+    re.compile(r"^(?:page|p\.)\s*(\d{1,3})(?:\s*(?:of|/)\s*\d{1,4})?$", re.I),  # Page 5 of 20
 ]
 
 

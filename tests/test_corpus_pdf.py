@@ -21,6 +21,7 @@ from planqa.corpus import build_corpus
 from planqa.corpus.normalize import map_radicals
 from planqa.corpus.pdf import page_number_in, read_pdf
 from planqa.settings import DEMO_CORPUS, Settings
+from planqa.ui.render import quality_summary
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -127,7 +128,8 @@ def _page_texts(path: Path) -> list[str]:
 def test_page_number_lines_are_recognised():
     assert [page_number_in(s) for s in ("— 5 —", "- 5 -", "5", "第 5 页 共 20 页", "5/20", "Page 5 of 20")] \
         == [5] * 6
-    assert page_number_in("2025年") is None and page_number_in("第五章 保障措施") is None
+    assert page_number_in("2025") is None and page_number_in("2025年") is None
+    assert page_number_in("第五章 保障措施") is None
 
 
 def test_running_header_and_page_numbers_are_removed(pdfs, pdf_corpus, txt_doc):
@@ -135,6 +137,7 @@ def test_running_header_and_page_numbers_are_removed(pdfs, pdf_corpus, txt_doc):
     n_pages = len(_page_texts(pdfs["plan"]))
     assert n_pages >= 10
     assert doc.quality.header_footer_lines_removed == 2 * n_pages  # one header and one footer per page
+    assert f"去除页眉页脚 {2 * n_pages} 行" in quality_summary(doc.quality)  # what the knowledge-base tab shows
     assert not re.search(r"^\s*[—-]\s*\d+\s*[—-]\s*$", doc.text, re.M)
     # the title, which the header repeats, is kept exactly as often as the TXT has it
     assert doc.title == txt_doc.title

@@ -263,6 +263,8 @@ def quality_summary(quality: Any) -> str:
         bits.append(f"去除目录 {field_of(quality, 'toc_lines_removed')} 行")
     if field_of(quality, "repaired_headings", 0):
         bits.append(f"修复标题 {field_of(quality, 'repaired_headings')}")
+    if field_of(quality, "header_footer_lines_removed", 0):
+        bits.append(f"去除页眉页脚 {field_of(quality, 'header_footer_lines_removed')} 行")
     if field_of(quality, "ocr_pages", []):
         bits.append(ocr_summary(quality))
     warnings = field_of(quality, "warnings", []) or []
