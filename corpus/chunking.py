@@ -3,6 +3,7 @@ long ones split at sentence ends, table rows and 专栏 boxes on their own."""
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass
@@ -109,6 +110,12 @@ def _longest_prefix(text: str, s: int, e: int, max_tokens: int) -> int:
     return lo
 
 
+def page_at(marks: list[tuple[int, int]], offset: int) -> int:
+    """The page of a text offset (0 when the document has no pages)."""
+    k = bisect.bisect_right(marks, offset, key=lambda m: m[0]) - 1
+    return marks[max(k, 0)][1] if marks else 0
+
+
 def chunk_document(doc: Document, max_tokens: int = 400, min_chars: int = 40) -> list[Chunk]:
     text = doc.text
     merged: list[_Unit] = []
@@ -139,5 +146,8 @@ def chunk_document(doc: Document, max_tokens: int = 400, min_chars: int = 40) ->
                 chapter=unit.block.chapter, section=unit.block.section,
                 heading_path=list(unit.block.heading_path), label=unit.label, start=s, end=e,
                 n_tokens=count_tokens(body), order=order,
+                # a table row's span reaches back over the caption and header: its page is its own line's
+                page=page_at(doc.page_marks, e - 1 if unit.kind == "table" else s),
+                page_end=page_at(doc.page_marks, max(s, e - 1)),
             ))
     return chunks

@@ -13,6 +13,7 @@ class Part:
     number: int  # 1-based
     label: str  # "篇二"
     lines: list[str]
+    first: int = 0  # index of the part's first line in the file's lines
 
 
 def split_compilation(lines: list[str]) -> tuple[list[Part], int]:
@@ -24,6 +25,6 @@ def split_compilation(lines: list[str]) -> tuple[list[Part], int]:
     parts = []
     for n, (a, b) in enumerate(zip(starts, starts[1:] + [len(lines)], strict=True), start=1):
         label = "篇" + _PART.match(lines[a]).group(1)
-        parts.append(Part(n, label, lines[a + 1:b]))
+        parts.append(Part(n, label, lines[a + 1:b], a + 1))
     dropped = sum(1 for line in lines[: starts[0]] if line.strip())
     return parts, dropped

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +18,10 @@ class RawText:
     fmt: str
     # line index → heading level (1 = top) where the source marks headings itself (docx styles, <h1>)
     styled_headings: dict[int, int] = field(default_factory=dict)
+    # page of every line (printed page number where the file prints one); empty for formats without pages
+    line_pages: list[int] = field(default_factory=list)
+    # file-level figures for each document's QualityReport (field name → value), e.g. lines removed as headers
+    quality: dict[str, object] = field(default_factory=dict)
 
 
 def load_raw(path: Path) -> RawText:
@@ -41,81 +44,38 @@ def load_raw(path: Path) -> RawText:
     return _load_html(path)
 
 
-def _heading_level(style_name: str) -> int | None:
-    name = (style_name or "").lower()
-    for prefix in ("heading ", "标题 ", "标题"):
-        if name.startswith(prefix) and name[len(prefix):].strip().isdigit():
-            return int(name[len(prefix):].strip())
-    return None  # the Title style is the document title, found by the metadata reader
-
-
 def _load_docx(path: Path) -> RawText:
-    try:
-        import docx
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
+    from planqa.corpus.wordfile import read_docx
 
-        document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises several types for a broken zip/xml
-        raise CorpusError(path, f"无法读取 DOCX：{exc}", f"cannot read DOCX: {exc}") from exc
-    lines: list[str] = []
-    styled: dict[int, int] = {}
-    # Walk the body in order so tables stay where they are in the text.
-    for child in document.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            para = Paragraph(child, document)
-            level = _heading_level(para.style.name if para.style is not None else "")
-            if level is not None and para.text.strip():
-                styled[len(lines)] = level
-            lines.append(para.text)
-        elif tag == "tbl":
-            table = Table(child, document)
-            for row in table.rows:
-                cells = [c.text.replace("\n", "") for c in row.cells]
-                lines.append(" | ".join(cells) + " |")
-            lines.append("")
-    if not any(line.strip() for line in lines):
-        raise CorpusError(path, "DOCX 中没有文字", "the DOCX has no text")
-    return RawText(lines, "docx", "docx", styled)
+    text = read_docx(path)
+    return RawText(text.lines, "docx", "docx", text.styled_headings)
 
 
 def _load_pdf(path: Path) -> RawText:
-    # pdfminer warns per glyph ("Could not get FontBBox", thousands per government PDF), nothing a user can
-    # act on: only its errors get through to the terminal.
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    try:
-        import pdfplumber
+    from planqa.corpus.pdf import read_pdf
 
-        lines: list[str] = []
-        with pdfplumber.open(str(path)) as pdf:
-            for page in pdf.pages:
-                tables = page.find_tables()
-                body = page
-                for table in tables:  # tables become "|" rows; their text is cut out of the page text
-                    body = body.outside_bbox(table.bbox)
-                text = body.extract_text() or ""
-                lines.extend(text.split("\n"))
-                for table in tables:
-                    for row in table.extract():
-                        lines.append(" | ".join((c or "").replace("\n", "") for c in row) + " |")
-                    lines.append("")
-    except CorpusError:
-        raise
-    except Exception as exc:  # pdfminer raises many types for damaged or encrypted files
-        raise CorpusError(path, f"无法读取 PDF：{exc}", f"cannot read PDF: {exc}") from exc
-    if not any(line.strip() for line in lines):
-        raise CorpusError(path, "PDF 中没有可提取的文字（可能是扫描件）", "no extractable text in the PDF (scanned?)")
-    return RawText(lines, "pdf", "pdf")
+    pdf = read_pdf(path)
+    return RawText(pdf.lines, "pdf", "pdf", line_pages=pdf.line_pages,
+                   quality={"header_footer_lines_removed": pdf.header_footer_removed,
+                            "ocr_pages": pdf.ocr_pages,
+                            "ocr_confidence": round(sum(pdf.ocr_confidence) / len(pdf.ocr_confidence), 3)
+                            if pdf.ocr_confidence else 0.0})
+
+
+_BR = "\ue000"  # a private-use mark for <br> that survives get_text(strip=True)
 
 
 def _load_html(path: Path) -> RawText:
     from bs4 import BeautifulSoup
 
+    from planqa.corpus.webpage import main_content
+
     text, enc = decode_text(path.read_bytes(), path)
-    soup = BeautifulSoup(text, "lxml")
+    soup = BeautifulSoup(main_content(text), "lxml")  # navigation, sidebars and footers dropped
     for tag in soup(["script", "style", "nav", "header", "footer", "aside", "form", "noscript", "iframe"]):
         tag.decompose()
+    for br in soup.find_all("br"):  # "第一章 总则<br>第一条 …" in one <p>: each <br> ends a line
+        br.replace_with(_BR)
     lines: list[str] = []
     styled: dict[int, int] = {}
     body = soup.body or soup
@@ -124,7 +84,7 @@ def _load_html(path: Path) -> RawText:
             continue
         if el.name == "table":
             for tr in el.find_all("tr"):
-                cells = [c.get_text(" ", strip=True) for c in tr.find_all(["td", "th"])]
+                cells = [c.get_text(" ", strip=True).replace(_BR, "") for c in tr.find_all(["td", "th"])]
                 lines.append(" | ".join(cells) + " |")
             lines.append("")
             continue
@@ -133,9 +93,9 @@ def _load_html(path: Path) -> RawText:
             continue
         if el.name in {"h1", "h2", "h3", "h4"}:
             styled[len(lines)] = int(el.name[1])
-        lines.extend(content.split("\n"))
+        lines.extend(content.replace(_BR, "\n").split("\n"))
     if not lines:  # pages built from bare <div>s
-        lines = body.get_text("\n").split("\n")
+        lines = body.get_text("\n").replace(_BR, "\n").split("\n")
     if not any(line.strip() for line in lines):
         raise CorpusError(path, "HTML 中没有正文", "no body text in the HTML")
     return RawText(lines, enc, "html", styled)

@@ -34,10 +34,11 @@ def _iso(y: str, m: str, d: str) -> str:
     return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
 
 
-def join_broken_fields(lines: list[str]) -> list[str]:
-    """Law-database attribute labels broken over lines ("【字" / "号】青科发外…") are rejoined."""
+def join_broken_fields(lines: list[str], kept: list[int] | None = None) -> list[str]:
+    """Law-database attribute labels broken over lines ("【字" / "号】青科发外…") are rejoined.
+    `kept`, when given, receives the input index of every output line (to carry line pages along)."""
     out: list[str] = []
-    for line in lines:
+    for i, line in enumerate(lines):
         s = line.strip()
         if out and out[-1].strip().startswith("【") and "】" not in out[-1] and s and "】" in s:
             out[-1] = out[-1].strip() + s
@@ -45,6 +46,8 @@ def join_broken_fields(lines: list[str]) -> list[str]:
         if out and not s and out[-1].strip().startswith("【") and "】" not in out[-1]:
             continue  # the blank line inside the broken label
         out.append(line)
+        if kept is not None:
+            kept.append(i)
     return out
 
 

@@ -18,6 +18,9 @@ class QualityReport:
     toc_lines_removed: int = 0
     boilerplate_lines_removed: int = 0
     repaired_headings: int = 0
+    header_footer_lines_removed: int = 0  # PDF running headers/footers and page numbers dropped
+    ocr_pages: list[int] = field(default_factory=list)  # PDF pages (physical, 1-based) read by OCR
+    ocr_confidence: float = 0.0  # mean OCR confidence over those pages (0 when none was OCRed)
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -52,6 +55,8 @@ class Document:
     quality: QualityReport = field(default_factory=QualityReport)
     part: str = ""  # "篇二" for a part of a compilation
     blocks: list = field(default_factory=list, repr=False, compare=False)  # corpus.structure.Block
+    # (offset into text, page) wherever the page changes, ascending; empty when the source has no pages
+    page_marks: list[tuple[int, int]] = field(default_factory=list, repr=False)
 
     def meta(self) -> dict:
         return {
@@ -89,3 +94,10 @@ class Chunk:
     @classmethod
     def from_dict(cls, d: dict) -> Chunk:
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
+
+
+def page_label(page: int, page_end: int = 0) -> str:
+    """How a page reference is shown: "第5页", "第5–6页"; "" when the source has no pages."""
+    if page <= 0:
+        return ""
+    return f"第{page}页" if page_end <= page else f"第{page}–{page_end}页"

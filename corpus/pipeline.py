@@ -63,9 +63,12 @@ def load_file(path: Path) -> list[Document]:
     for part in parts:
         doc_id = base if len(parts) == 1 else f"{base}-p{part.number}"
         source = path.name if not part.label else f"{path.name}#{part.label}"
+        pages = raw.line_pages[part.first:part.first + len(part.lines)] if raw.line_pages else None
         doc = build_document(part.lines, doc_id, source, raw.encoding,
-                             raw.styled_headings if len(parts) == 1 else None, part.label)
+                             raw.styled_headings if len(parts) == 1 else None, part.label, pages)
         doc.quality.boilerplate_lines_removed += header_lines if part.number == 1 else 0
+        for name, value in raw.quality.items():  # the file's figures (headers removed, pages OCRed)
+            setattr(doc.quality, name, value)
         if not doc.text.strip():
             raise CorpusError(path, "清洗后没有正文", "no body text left after cleaning")
         docs.append(doc)

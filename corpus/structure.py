@@ -35,6 +35,9 @@ class Block:
     section: str = ""
     heading_path: list[str] = field(default_factory=list)
     row_spans: list[tuple[int, int]] = field(default_factory=list)  # table rows, offsets in the text
+    # (offset in `text`, page) where the block starts and where a joined line from another page begins;
+    # for a table, the page of each row (in row order). Empty when the source has no pages.
+    marks: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _heading_block(raw: str, styled_level: int | None, quality: QualityReport) -> Block | None:
@@ -60,8 +63,10 @@ def _heading_block(raw: str, styled_level: int | None, quality: QualityReport) -
     return Block("heading", m.title, heading=m)
 
 
-def segment(lines: list[str], styled: dict[int, int], quality: QualityReport) -> list[Block]:
-    """Classify lines into blocks; tables are read from the raw lines (tabs and pipes matter)."""
+def segment(lines: list[str], styled: dict[int, int], quality: QualityReport,
+            pages: list[int] | None = None) -> list[Block]:
+    """Classify lines into blocks; tables are read from the raw lines (tabs and pipes matter).
+    `pages`: the page of every line, when the source has pages."""
     blocks: list[Block] = []
     i = 0
     while i < len(lines):
@@ -73,24 +78,32 @@ def segment(lines: list[str], styled: dict[int, int], quality: QualityReport) ->
         if table is not None:
             if table.title and blocks and blocks[-1].kind == "para" and blocks[-1].text == table.title:
                 blocks.pop()  # the caption line is part of the table
-            blocks.append(Block("table", "\n".join(table.lines), table=table))
+            block = Block("table", "\n".join(table.lines), table=table)
+            if pages:
+                block.marks = [(0, pages[min(i + k, len(pages) - 1)]) for k in table.row_src]
+            blocks.append(block)
             i += max(1, table.line_count)
             continue
         if _BOX.match(raw):
             title = re.sub(r"^(专栏\d+)(?=[\u4e00-\u9fff“])", r"\1 ", normalize_line(raw.replace("|", " ")))
-            blocks.append(Block("box_title", title))
-            i += 1
-            continue
-        block = _heading_block(raw, styled.get(i), quality)
+            block = Block("box_title", title)
+        else:
+            block = _heading_block(raw, styled.get(i), quality)
         if block is None:
             # a lone trailing "|" is what is left of a one-cell table frame around a box
             text = normalize_line(re.sub(r"\s*\|\s*$", "", raw) if raw.count("|") == 1 else raw)
-            if text:
-                blocks.append(Block("para", text))
-        else:
+            block = Block("para", text) if text else None
+        if block is not None:
+            block.marks = [(0, pages[i])] if pages else []
             blocks.append(block)
         i += 1
     return blocks
+
+
+def _append(prev: Block, block: Block) -> None:
+    """Append a continuation line's text to `prev`, keeping the page where it begins."""
+    prev.marks.extend((len(prev.text) + off, page) for off, page in block.marks)
+    prev.text += block.text
 
 
 def repair_blocks(blocks: list[Block], quality: QualityReport) -> list[Block]:
@@ -100,13 +113,13 @@ def repair_blocks(blocks: list[Block], quality: QualityReport) -> list[Block]:
         prev = out[-1] if out else None
         if prev is not None and block.kind == "para" and block.heading is None:
             if prev.kind == "para" and should_join(prev.text, block.text):
-                prev.text += block.text
+                _append(prev, block)
                 quality.joined_lines += 1
                 continue
             if (prev.kind == "heading" and prev.heading and prev.heading.kind in {"chapter", "section", "part"}
                     and len(block.text) <= 10 and not re.search(r"[。，；：！？,.]", block.text)
                     and not re.search(r"[，。；、,]$", prev.text)):
-                prev.text += block.text  # "…多层次人力资源" / "格局"
+                _append(prev, block)  # "…多层次人力资源" / "格局"
                 prev.heading.title = prev.text
                 quality.repaired_headings += 1
                 continue
@@ -214,6 +227,22 @@ def _infer_missing_chapters(groups, known: list[int]) -> None:
                 block.heading_path = [title] + block.heading_path
 
 
+def page_marks(blocks: list[Block]) -> list[tuple[int, int]]:
+    """(offset into the text, page) wherever the page changes; call after `assemble_text`."""
+    marks: list[tuple[int, int]] = []
+    for block in blocks:
+        if block.kind == "table":  # one mark per row: the row's own line, past caption and header
+            points = [(end - 1, page) for (_, end), (_, page) in zip(block.row_spans, block.marks, strict=False)]
+            if points:
+                points[0] = (block.start, points[0][1])
+        else:
+            points = [(block.start + off, page) for off, page in block.marks]
+        for pos, page in points:
+            if not marks or marks[-1][1] != page:
+                marks.append((pos, page))
+    return marks
+
+
 def assemble_text(blocks: list[Block]) -> str:
     """Write the blocks one per line and record their offsets."""
     parts: list[str] = []
@@ -241,14 +270,17 @@ def assemble_text(blocks: list[Block]) -> str:
 
 
 def build_document(lines: list[str], doc_id: str, source: str, encoding: str,
-                   styled: dict[int, int] | None = None, part: str = "") -> Document:
+                   styled: dict[int, int] | None = None, part: str = "",
+                   line_pages: list[int] | None = None) -> Document:
     quality = QualityReport(encoding=encoding)
-    lines = join_broken_fields([ln.rstrip("\n") for ln in lines])
+    kept_lines: list[int] = []
+    lines = join_broken_fields([ln.rstrip("\n") for ln in lines], kept_lines)
+    pages = [line_pages[k] for k in kept_lines] if line_pages else None
     meta = extract_metadata(lines)
     kept, removed = remove_boilerplate(lines)
     quality.boilerplate_lines_removed += removed
     kept, quality.toc_lines_removed = remove_toc(kept)
-    blocks = repair_blocks(segment(kept, styled or {}, quality), quality)
+    blocks = repair_blocks(segment(kept, styled or {}, quality, pages), quality)
     assign_structure(blocks)
     text = assemble_text(blocks)
     quality.lost_chars = count_lost_chars(text)
@@ -261,7 +293,7 @@ def build_document(lines: list[str], doc_id: str, source: str, encoding: str,
     title = meta.title or _first_line_title(blocks)
     return Document(doc_id=doc_id, title=title, text=text, source=source, issuer=meta.issuer,
                     doc_number=meta.doc_number, date=meta.date, region=meta.region, headings=headings,
-                    quality=quality, part=part, blocks=blocks)
+                    quality=quality, part=part, blocks=blocks, page_marks=page_marks(blocks))
 
 
 def _first_line_title(blocks: list[Block]) -> str:

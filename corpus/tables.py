@@ -28,6 +28,7 @@ class Table:
     line_count: int = 0  # raw lines consumed
     lines: list[str] = field(default_factory=list)  # how the table is written into the cleaned text
     row_line: list[int] = field(default_factory=list)  # index in `lines` of each data row
+    row_src: list[int] = field(default_factory=list)  # raw line of each data row, counted from the table's first
 
     def render_row(self, i: int) -> str:
         """One row as a sentence: title · group · indicator：header value unit；…；attribute."""
@@ -98,7 +99,8 @@ def _title_before(prev_lines: list[str]) -> str:
     return ""
 
 
-def _finish(title: str, header: list[str], body: list[list[str]], consumed: int) -> Table | None:
+def _finish(title: str, header: list[str], body: list[list[str]], consumed: int,
+            src: list[int] | None = None) -> Table | None:
     width = len(header)
     if width < 3 or len(body) < 1:
         return None
@@ -108,8 +110,9 @@ def _finish(title: str, header: list[str], body: list[list[str]], consumed: int)
     raw_groups: list[str] = []
     lines = ([title] if title else []) + [" | ".join(header)]
     row_line: list[int] = []
+    row_src: list[int] = []
     current = ""
-    for cells in body:
+    for j, cells in enumerate(body):
         cells = (cells + [""] * width)[:width]
         non_empty = [c for c in cells if c]
         lines.append(" | ".join(c for c in cells if c) if len(non_empty) <= 1 else " | ".join(cells))
@@ -120,6 +123,7 @@ def _finish(title: str, header: list[str], body: list[list[str]], consumed: int)
             lines.pop()
             continue
         row_line.append(len(lines) - 1)
+        row_src.append(src[j] if src else 0)
         raw_groups.append(cells[roles["group"]] if roles["group"] is not None else "")
         rows.append(cells)
         groups.append(current)
@@ -127,7 +131,7 @@ def _finish(title: str, header: list[str], body: list[list[str]], consumed: int)
         return None
     if roles["group"] is not None:
         groups = _merge_group_cells(raw_groups)
-    return Table(title, header, rows, groups, consumed, lines, row_line)
+    return Table(title, header, rows, groups, consumed, lines, row_line, row_src)
 
 
 def _merge_group_cells(raw: list[str]) -> list[str]:
@@ -161,16 +165,18 @@ def parse_table(lines: list[str], start: int) -> Table | None:
             end += 1
         if end - start < 3:
             return None
-        cells = [[_clean_cell(c) for c in re.split(r"\|", ln.strip().rstrip("|"))] for ln in lines[start:end]
-                 if ln.strip()]
+        src = [k for k, ln in enumerate(lines[start:end]) if ln.strip()]
+        cells = [[_clean_cell(c) for c in re.split(r"\|", lines[start + k].strip().rstrip("|"))] for k in src]
         title = ""
         if cells and len([c for c in cells[0] if c]) == 1:
             title = cells.pop(0)[0]
+            src.pop(0)
         title = title or _title_before(prev)
         header = cells.pop(0) if cells else []
+        src = src[1:]
         while header and not header[-1]:
             header.pop()
-        return _finish(title, header, cells, end - start)
+        return _finish(title, header, cells, end - start, src)
     if _is_tab_row(line):
         end = start
         while end < len(lines) and _is_tab_row(lines[end]):

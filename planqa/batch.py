@@ -24,6 +24,7 @@ from pathlib import Path
 from planqa.batch_io import (
     OUTPUT_COLUMNS,
     format_for,
+    pages_text,
     read_jsonl,
     read_questions,
     read_rows,
@@ -67,7 +68,7 @@ def sidecar_path(out_path: str | Path) -> Path:
 
 def _error_row(q: dict, reason: str) -> dict:
     return {"id": q["id"], "question": q["question"], "answer": "", "refused": True,
-            "refusal_reason": reason, "citations": [], "latency_ms": 0.0}
+            "refusal_reason": reason, "citations": [], "pages": "", "latency_ms": 0.0}
 
 
 def _answer_dict(answer: object) -> dict:
@@ -100,6 +101,7 @@ def answer_row(q: dict, answer_fn: AnswerFn, max_chars: int = MAX_QUESTION_CHARS
         "refused": bool(d.get("refused")),
         "refusal_reason": d.get("refusal_reason") or "",
         "citations": list(d.get("citations") or []),
+        "pages": pages_text(d.get("citations")),
         "latency_ms": float(d.get("latency_ms") or 0.0) or measured,
     }
 

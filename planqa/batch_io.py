@@ -16,7 +16,10 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-OUTPUT_COLUMNS = ["id", "question", "answer", "refused", "refusal_reason", "citations", "latency_ms"]
+from planqa.corpus.models import page_label
+
+# `pages`: the source page of each citation ("[1] 第5页；[2] 第7–8页"), for checking against the printed file
+OUTPUT_COLUMNS = ["id", "question", "answer", "refused", "refusal_reason", "citations", "pages", "latency_ms"]
 FORMATS = ("xlsx", "csv", "jsonl", "md")
 _EXTENSIONS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
                ".json": "jsonl", ".md": "md", ".markdown": "md"}
@@ -25,7 +28,7 @@ ID_COLUMNS = ("id", "qid", "编号", "序号")
 # Hidden sheet that keeps the structured citations of an XLSX output, so a resumed run loses nothing.
 XLSX_DATA_SHEET = "_planqa"
 XLSX_WIDTHS = {"id": 10, "question": 40, "answer": 80, "refused": 9, "refusal_reason": 28,
-               "citations": 80, "latency_ms": 12}
+               "citations": 80, "pages": 18, "latency_ms": 12}
 MD_ROW_MARK = "<!-- planqa-row "
 
 
@@ -126,7 +129,8 @@ def citation_line(c: dict) -> str:
     title = c.get("doc_title") or c.get("doc_id") or ""
     where = " › ".join(p for p in (c.get("chapter") or "", c.get("section") or "") if p)
     quote = (c.get("quote") or c.get("text") or "").strip().replace("\n", " ")
-    head = f"[{c.get('n', '')}]《{title}》" + (where if where else "")
+    page = page_label(int(c.get("page") or 0), int(c.get("page_end") or 0))
+    head = f"[{c.get('n', '')}]《{title}》" + (where if where else "") + (f"（{page}）" if page else "")
     return f"{head}：{quote}" if quote else head
 
 
@@ -136,9 +140,19 @@ def citations_text(citations) -> str:
     return "\n".join(citation_line(c) for c in citations or [])
 
 
+def pages_text(citations) -> str:
+    """"[1] 第5页；[2] 第7–8页" for the citations whose source has pages ("" for TXT sources)."""
+    if isinstance(citations, str):
+        return ""
+    pages = [(c.get("n", ""), page_label(int(c.get("page") or 0), int(c.get("page_end") or 0)))
+             for c in citations or []]
+    return "；".join(f"[{n}] {label}" for n, label in pages if label)
+
+
 def _flat(row: dict) -> dict:
     out = {c: row.get(c, "") for c in OUTPUT_COLUMNS}
     out["citations"] = citations_text(row.get("citations"))
+    out["pages"] = row.get("pages") or pages_text(row.get("citations"))
     out["refused"] = bool(row.get("refused"))
     out["latency_ms"] = round(float(row.get("latency_ms") or 0.0), 1)
     return out

@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 
+from planqa.logs import setup_logging
 from planqa.settings import Settings
 
 # Each module exposes register(subparsers) and sets `func(args, settings) -> int` on its parsers.
@@ -39,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     settings = Settings.from_env(home=args.home, model=args.model)
+    setup_logging(settings.home)  # library warnings to $PLANQA_HOME/logs/planqa.log, not the terminal
     try:
         return int(args.func(args, settings) or 0)
     except KeyboardInterrupt:

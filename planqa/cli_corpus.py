@@ -76,7 +76,9 @@ def cmd_docs(args, settings: Settings) -> int:
         for e in entries:
             print(f"{e['doc_id']}  《{e['title']}》  {e['doc_number'] or '-'}  {e['issuer'] or '-'}  "
                   f"{e['date'] or '-'}  {e['region'] or '-'}  {e['n_chunks']} 块  "
-                  f"缺字 {e['quality']['lost_chars']}")
+                  f"缺字 {e['quality']['lost_chars']}"
+                  + (f"  OCR {len(e['quality']['ocr_pages'])} 页 置信度 {e['quality']['ocr_confidence']:.2f}"
+                     if e["quality"].get("ocr_pages") else ""))
             for ch in e["chapters"]:
                 print(f"    {ch['title']}")
                 for sec in ch["sections"]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+from planqa.corpus.models import page_label
 from planqa.qa.models import Answer
 
 
@@ -49,7 +50,8 @@ def run(args, settings) -> int:
 
 def source_line(c) -> str:
     where = " › ".join(x for x in (c.chapter, c.section) if x)
-    return f"[{c.n}]《{c.doc_title}》" + (where if where else "")
+    page = page_label(c.page, c.page_end)
+    return f"[{c.n}]《{c.doc_title}》" + (where if where else "") + (f"（{page}）" if page else "")
 
 
 def render_text(ans: Answer) -> str:

@@ -47,6 +47,7 @@ class CitationBuilder:
             score=round(float(score), 4),
             quote_start=start,
             quote_end=start + len(quote) if start >= 0 else -1,
+            page=chunk.page, page_end=chunk.page_end,
         )
         self.citations.append(cit)
         return cit.n

@@ -138,6 +138,7 @@ def finalize(reply: str, passages: list[Passage], catalog: Catalog) -> LLMResult
             doc_number=meta.get("doc_number", ""), chapter=p.chunk.chapter, section=p.chunk.section,
             quote=quote, text=p.chunk.text, score=round(float(p.score), 4),
             quote_start=start, quote_end=start + len(quote) if start >= 0 else -1,
+            page=p.chunk.page, page_end=p.chunk.page_end,
         ))
     text, kept, warnings = check_answer(reply, provisional)
     builder.citations = kept

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from planqa.corpus.models import page_label
 from planqa.qa.models import Answer, Citation
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -65,6 +66,7 @@ class SourceView:
     prev_text: str = ""
     next_text: str = ""
     chunk_id: str = ""
+    page: str = ""  # "第5页" / "第5–6页" in the source file; "" when it has no pages
 
     @classmethod
     def from_citation(cls, c: Citation, doc: Any = None, chunk: Any = None,
@@ -78,6 +80,7 @@ class SourceView:
             date=field_of(doc, "date"), issuer=field_of(doc, "issuer"), region=field_of(doc, "region"),
             text=c.text, quote_start=c.quote_start, quote_end=c.quote_end,
             path=path, label=field_of(chunk, "label"), prev_text=prev_text, next_text=next_text,
+            page=page_label(c.page, c.page_end),
         )
 
 
@@ -97,6 +100,8 @@ def render_source(view: SourceView) -> str:
     meta = [m for m in (view.doc_number, view.issuer, view.date, view.region) if m]
     meta_html = "".join(f'<span class="src-meta-item">{esc(m)}</span>' for m in meta)
     path = " › ".join(esc(p) for p in view.path) or "（正文开头）"
+    if view.page:
+        path += f' <span class="src-page">{esc(view.page)}</span>'
     label = f'<div class="src-label">{esc(view.label)}</div>' if view.label else ""
     prev_html = (f'<div class="src-neighbour src-prev"><span class="src-tag">上一段</span>'
                  f"{_paragraphs(esc(view.prev_text))}</div>") if view.prev_text else ""
@@ -145,6 +150,8 @@ def _source_list(views: Sequence[SourceView]) -> str:
     items = []
     for v in views:
         path = " › ".join(esc(p) for p in v.path[:2])
+        if v.page:
+            path += f' <span class="src-page">{esc(v.page)}</span>'
         items.append(
             f'<li><button type="button" class="cite-chip" data-n="{v.n}">{v.n}</button>'
             f'<span class="src-li-title">{esc(v.doc_title)}</span>'
@@ -234,6 +241,15 @@ def render_encoder_banner(note: str) -> str:
 # --------------------------------------------------------------------------- knowledge base
 
 
+def ocr_summary(quality: Any) -> str:
+    """"OCR 识别 3 页（第1–3页），平均置信度 0.98" for a scanned PDF; "" when no page was OCRed."""
+    pages = field_of(quality, "ocr_pages", []) or []
+    if not pages:
+        return ""
+    span = f"第{pages[0]}页" if len(pages) == 1 else f"第{pages[0]}–{pages[-1]}页"
+    return f"OCR 识别 {len(pages)} 页（{span}），平均置信度 {field_of(quality, 'ocr_confidence', 0.0):.2f}"
+
+
 def quality_summary(quality: Any) -> str:
     """A short Chinese summary of a QualityReport (object or dict)."""
     if not quality:
@@ -247,6 +263,10 @@ def quality_summary(quality: Any) -> str:
         bits.append(f"去除目录 {field_of(quality, 'toc_lines_removed')} 行")
     if field_of(quality, "repaired_headings", 0):
         bits.append(f"修复标题 {field_of(quality, 'repaired_headings')}")
+    if field_of(quality, "header_footer_lines_removed", 0):
+        bits.append(f"去除页眉页脚 {field_of(quality, 'header_footer_lines_removed')} 行")
+    if field_of(quality, "ocr_pages", []):
+        bits.append(ocr_summary(quality))
     warnings = field_of(quality, "warnings", []) or []
     if warnings:
         bits.append(f"提示 {len(warnings)} 条")
