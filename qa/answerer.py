@@ -28,6 +28,7 @@ from planqa.qa.terms import content_terms
 
 SearchFn = Callable[..., list[Hit]]
 _MAX_ITEMS = {"measure": 3, "general": 2, "number": 2, "chapter": 1, "which": 1}
+GATHER_EXTRA = 4  # chunks beyond top_k whose sentences are scored: paraphrases rank the answer lower
 _LOWER = re.compile(r"[低少小慢弱晚]")
 
 
@@ -62,7 +63,7 @@ class Answerer:
     def score(self, ask: Ask, a: Analysis, subplaces: list[str], scope: list[str] | None,
               regions: list[str] | None) -> Scored:
         terms = content_terms(strip_form(ask.text, a.places + a.unknown_places + subplaces))
-        hits = list(self.search(ask.text, k=self.top_k, doc_ids=scope or None, regions=regions or None))
+        hits = list(self.search(ask.text, k=self.top_k + GATHER_EXTRA, doc_ids=scope or None, regions=regions or None))
         if terms:  # the plan's own wording: a keyword pass over the terms and their synonyms
             seen = {h.chunk.chunk_id for h in hits}
             extra = self.search(" ".join(self.matcher.expand(terms)), k=self.top_k, doc_ids=scope or None,
@@ -113,6 +114,8 @@ class Answerer:
             draft = Lookups(self.catalog, 0.6).chapter(ask_a, scope, builder)
             if draft is not None and not draft.refusal:
                 return draft.text, ""
+            if draft is not None and ask_a.heading_ref:  # "第十五章讲什么" when there is no such chapter
+                return "", draft.refusal
         scored = self.score(ask, a, subplaces, scope, regions)
         picked = self._pick(scored)
         if not picked:

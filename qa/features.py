@@ -22,7 +22,8 @@ from planqa.qa.terms import bigrams
 
 FEATURES = ("chunk_score", "chunk_rank", "rank_agree", "cov_exact", "cov_soft", "cov_context", "bigram",
             "missing_idf", "dense_sim", "dense_margin", "dense_rank", "type_fit", "unit_fit", "year_fit",
-            "tense_fit", "place_fit", "is_heading", "title_like", "front_matter")
+            "tense_fit", "place_fit", "is_heading", "title_like", "front_matter",
+            "cov_best", "cov_gap")
 
 # A figure: a number with a unit (years and list enumerators are no figures).
 FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|‰|万人次|万人|人次|人|亿元|万元|元|所|个|家|项|名|套|次|倍|万|亿|张|平方米|小时|年限?)")
@@ -173,6 +174,12 @@ def candidates(ask: Ask, terms: list[str], subplaces: list[str], hits: list[Hit]
                 "front_matter": 0.0 if c.chapter or c.section else 1.0,
             }
             out.append(Candidate(c, text, s, s + len(c.text[s:e].rstrip()), h.score, f))
+    if not out:
+        return out
+    best_cov = max(c.features["cov_context"] for c in out)
+    for cand in out:  # how well the ask is covered at all: answerability is a property of the ask
+        cand.features["cov_best"] = best_cov
+        cand.features["cov_gap"] = cand.features["cov_context"] - best_cov
     order = np.argsort(-np.asarray(sims), kind="stable")
     best, second = (sims[order[0]], sims[order[1]] if len(order) > 1 else sims[order[0]])
     for r, k in enumerate(order):
