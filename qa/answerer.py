@@ -18,8 +18,8 @@ from planqa.qa.answerability import Model
 from planqa.qa.asks import Ask, asks_of
 from planqa.qa.catalog import Catalog
 from planqa.qa.citations import CitationBuilder, check_answer
-from planqa.qa.draft import Draft, display_title, short, where
-from planqa.qa.features import Candidate, candidates, figures
+from planqa.qa.draft import Draft, display_title, where
+from planqa.qa.features import Candidate, candidates, figure_for
 from planqa.qa.lookups import Lookups
 from planqa.qa.match import Matcher
 from planqa.qa.refusal import NEAREST, NOT_FOUND, ask_reason
@@ -82,6 +82,9 @@ class Answerer:
     # --- compose ------------------------------------------------------------------------------------
     def answer(self, question: str, scope: list[str] | None, regions: list[str] | None = None) -> Draft:
         a, asks, subplaces = self.plan(question)
+        if subplaces and not scope:  # a sub-region: the plans that mention it
+            scope = [d for d, cs in self.catalog.chunks.items()
+                     if any(place_alias(p) in c.text for p in subplaces for c in cs)] or None
         builder = CitationBuilder(self.catalog.meta)
         docs = scope if scope and len(scope) >= 2 and a.qtype == "comparison" else None
         lines: list[tuple[str, str]] = []  # (answer line, "") or ("", refusal reason), in the question's order
@@ -126,9 +129,9 @@ class Answerer:
         for c in picked:
             n = builder.cite(c.chunk, c.text, c.hit_score)
             parts.append(with_marker(clean_for_answer(c.text), n))
-            figs = figures(c.text)
-            if figs and c.chunk.doc_id not in figures_by_doc and ask.qtype == "number":
-                figures_by_doc[c.chunk.doc_id] = (*figs[0], n)
+            fig = figure_for(c.text, ask.tense)
+            if fig and c.chunk.doc_id not in figures_by_doc and ask.qtype == "number":
+                figures_by_doc[c.chunk.doc_id] = (*fig, n)
         if ask.qtype == "chapter":
             return f"《{title}》中，相关内容位于{where(best.chunk) or '正文开头部分'}：{parts[0]}", ""
         if ask.qtype == "measure" and len(parts) > 1:
@@ -162,10 +165,9 @@ class Answerer:
             return ""
         rows = [(float(v), v, u, n, d) for d, (v, u, n) in figures_by_doc.items()]
         pick = min(rows) if _LOWER.search(ask.text) else max(rows)
-        listed = "，".join(f"《{short(display_title(self.catalog.title(d)), 40)}》为{v}{u}[{n}]"
-                           for _, v, u, n, d in rows)
+        listed = "，".join(f"《{display_title(self.catalog.title(d))}》为{v}{u}[{n}]" for _, v, u, n, d in rows)
         word = "更低" if _LOWER.search(ask.text) else "更高"
-        return f"比较：{listed}；《{short(display_title(self.catalog.title(pick[4])), 40)}》{word}。"
+        return f"比较：{listed}；《{display_title(self.catalog.title(pick[4]))}》{word}。"
 
 
 def eligible(ask: Ask, c: Candidate) -> bool:

@@ -62,6 +62,25 @@ def figures(text: str) -> list[tuple[str, str]]:
     return [(v, u) for v, u in FIGURE.findall(body) if not (u.startswith("年") and _YEAR_ONLY.match(v))]
 
 
+def figure_for(text: str, tense: str) -> tuple[str, str] | None:
+    """The figure a past / target ask wants from a sentence stating both ("2020年基数8.5万人；目标12万人"): the first
+    one whose nearest preceding cue is of that tense; else the first figure."""
+    body = _ENUM.sub("", text)
+    cues = sorted([(m.end(), "past") for m in PAST_CUE.finditer(body)] + [(m.end(), "target") for m in TARGET_CUE.finditer(body)])
+    want = "past" if tense == "past" else "target"
+    found = []
+    for m in FIGURE.finditer(body):
+        v, u = m.group(1), m.group(2)
+        if u.startswith("年") and _YEAR_ONLY.match(v):
+            continue
+        before = [kind for end, kind in cues if end <= m.start()]
+        found.append(((before[-1] if before else ""), v, u))
+    for kind, v, u in found:
+        if kind == want:
+            return v, u
+    return (found[0][1], found[0][2]) if found else None
+
+
 def doc_period(title: str) -> tuple[str, str] | None:
     """The years a plan covers, from its title (“十四五” → 2021–2025, “2021—2025年” …); None: unknown."""
     m = _RANGE.search(title)

@@ -148,3 +148,32 @@ def test_the_model_file_reproduces_its_fold_scores(engine):
 def test_refusal_reasons_name_what_is_missing(engine, question, says):
     ans = engine.ask(question)
     assert ans.refused and says in ans.refusal_reason, ans.answer
+
+
+def test_a_sub_region_the_plan_does_not_break_out_is_named(engine):
+    ans = engine.ask("泽州县的高技能人才到2025年要达到多少？")
+    assert ans.refused and "没有单独给出泽州县" in ans.refusal_reason and "最接近的段落" in ans.refusal_reason
+
+
+def test_a_field_the_document_does_not_print_is_named(engine):
+    ans = engine.ask("集团公司这份规划的文号是什么？")
+    assert ans.refused and "未注明文号" in ans.refusal_reason
+
+
+# --- every ask answered -----------------------------------------------------------------------------
+
+
+def test_each_ask_gets_its_own_answer(engine):
+    ans = engine.ask("晋城的技能人才总量到2025年达到多少？另外怎么培养乡村工匠？")
+    first, second = ans.answer.split("\n", 1)
+    assert "万人" in first and "[1]" in first
+    assert "工匠" in second and "[" in second
+
+
+def test_which_is_higher_is_computed_from_the_cited_figures(engine):
+    ans = engine.ask("忻州和晋城的高技能人才总量目标分别是多少，哪个更高？")
+    lines = ans.answer.split("\n")
+    assert lines[0].startswith("《忻州市") and lines[1].startswith("《晋城市")
+    assert lines[-1].startswith("比较：") and "16.57万人" in lines[-1] and "12万人" in lines[-1]
+    assert lines[-1].endswith("《忻州市“十四五”人力资源开发、教育改革发展规划》更高。")
+    assert not ans.warnings  # every figure of the answer is in a cited quote
