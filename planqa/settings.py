@@ -31,6 +31,7 @@ class Settings:
     top_k: int = 8
     fusion: str = "weighted"  # weighted | rrf
     bm25_weight: float = 0.9  # chosen on the dev set (bench/RESULTS.md)
+    thesaurus: str = "cilin"  # synonyms for answer matching: cilin | cnsyn | none (qa/README.md, measured by LODO)
     chunk_max_tokens: int = 400
     chunk_min_chars: int = 40
     # LLM answerer (any OpenAI-compatible endpoint)

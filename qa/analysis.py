@@ -143,7 +143,7 @@ def analyse(question: str, catalog: Catalog) -> Analysis:
         if ids:
             a.places.append(name)
             a.doc_ids.extend(i for i in ids if i not in a.doc_ids)
-        elif not catalog.mentions(place_alias(name)):
+        elif not catalog.mentions(place_alias(name), min_chunks=1):  # mentioned: a sub-region, not a stranger
             a.unknown_places.append(name)
     if len(a.places) > 1:  # answer in the order the question names them ("忻州和晋城…": 忻州 first)
         a.places.sort(key=lambda p: (q.find(place_alias(p)) % (len(q) + 1)))

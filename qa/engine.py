@@ -7,11 +7,13 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from planqa.qa.analysis import Analysis, analyse
+from planqa.qa.answerability import Model
+from planqa.qa.answerer import Answerer
 from planqa.qa.catalog import Catalog
 from planqa.qa.draft import Draft
-from planqa.qa.extractive import ExtractiveAnswerer
 from planqa.qa.followup import looks_like_followup, normalize_history, rewrite
 from planqa.qa.llm import LLMAnswerer, LLMResult, Passage, finalize, fit_passages
+from planqa.qa.match import Matcher
 from planqa.qa.models import Answer
 from planqa.qa.refusal import refusal, scope_refusal
 
@@ -21,13 +23,13 @@ MODES = ("extractive", "llm")
 class Engine:
     """Answers questions over one index. Holds the index, settings and a lazily built catalog."""
 
-    def __init__(self, settings, index, chat_model: Any = None):
+    def __init__(self, settings, index, chat_model: Any = None, model: Model | None = None):
         self.settings = settings
         self.index = index
         self.chat_model = chat_model  # tests inject a fake / local model; default is ChatOpenAI
         self._catalog: Catalog | None = None
         self._catalog_sig: tuple = ()
-        self.min_evidence: float | None = None  # refusal threshold override (calibration); None: default
+        self.model = model or Model.load()  # the answerability model (qa/data/answerability.json); eval folds swap it
 
     @property
     def catalog(self) -> Catalog:
@@ -53,6 +55,7 @@ class Engine:
 
         named_places("晋城市")
         _ = self.catalog
+        Matcher(self.settings.thesaurus).term("教师", "")  # loads the thesaurus
 
     def refresh(self) -> None:
         """Forget corpus statistics after the index changed (documents added or removed)."""
@@ -121,10 +124,11 @@ class Engine:
         return self.index.search(query, k=k, mode=mode, doc_ids=doc_ids, regions=regions)
 
     def _extractive(self, question: str, a: Analysis, scope, regions, k: int) -> Answer:
-        answerer = ExtractiveAnswerer(self.catalog, self._search, top_k=k)
-        if self.min_evidence is not None:
-            answerer.min_evidence = self.min_evidence
-        return _to_answer(question, answerer.answer(a, scope, regions), "extractive")
+        return _to_answer(question, self.answerer(k).answer(a.question, scope, regions), "extractive")
+
+    def answerer(self, k: int | None = None) -> Answerer:
+        return Answerer(self.catalog, self.index, self._search, self.model, Matcher(self.settings.thesaurus),
+                        top_k=k or self.settings.top_k)
 
     def _llm_ready(self) -> bool:
         return self.chat_model is not None or self.settings.llm_configured

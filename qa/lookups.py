@@ -10,10 +10,23 @@ from planqa.qa.analysis import Analysis
 from planqa.qa.catalog import Catalog
 from planqa.qa.citations import CitationBuilder
 from planqa.qa.draft import Draft, display_title, short, where
-from planqa.qa.evidence import is_heading, term_match
+from planqa.qa.match import Matcher
 from planqa.qa.sentences import split_sentences, with_marker
 
 _LABELS = {"doc_number": "文号", "issuer": "发文机关", "date": "印发日期", "title": "标题"}
+
+# A numbered heading line ("第三章 …", "一、…", "（二）…") quoted as a sentence is no content.
+_HEADING = re.compile(r"^(?:第[一二三四五六七八九十百]+[章节篇]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
+_EXACT = Matcher(thesaurus="none")
+
+
+def is_heading(text: str, chunk: Chunk) -> bool:
+    t = text.strip()
+    return bool(_HEADING.match(t)) and len(t) <= 40 or t in (chunk.chapter, chunk.section, chunk.label)
+
+
+def term_match(term: str, text: str) -> float:
+    return _EXACT.term(term, text)
 
 
 @dataclass

@@ -1,41 +1,72 @@
-"""When to say "文件中未找到", and how to say why.
-
-Evidence strength is the IDF-weighted share of the question's content terms found in the best
-supporting sentence together with its chunk's heading path (see extractive.score_sentences).
-The threshold below was calibrated on eval/data/dev.jsonl with `python -m planqa.qa.calibrate`:
-it is the value that keeps false refusals on answerable questions ≤ 5 % while refusing the most
-unanswerable ones (see docs in qa/README.md).
-"""
+"""How to say "文件中未找到", and why, in words a user understands: the period, place, figure or field the
+plan does not give, or that the corpus has no such plan — never fragments of the question — followed by
+the nearest passages found."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from planqa.qa.analysis import Analysis
+from planqa.qa.draft import display_title, short, where
+from planqa.qa.features import doc_period
 from planqa.qa.models import Answer
 
+if TYPE_CHECKING:
+    from planqa.qa.answerer import Scored
+    from planqa.qa.asks import Ask
+    from planqa.qa.catalog import Catalog
+
 NOT_FOUND = "文件中未找到"
-MIN_EVIDENCE = 0.52  # calibrated on the dev set; see module doc
+_NEAREST = 2
+NEAREST = "最接近的段落："
 
 
 def scope_refusal(a: Analysis) -> str:
     """A reason when the question names something the corpus does not contain, else ""."""
     if a.unknown_titles and not a.doc_ids:
-        return f"语料中没有《{a.unknown_titles[0]}》这份文件。"
+        return f"语料库中没有《{a.unknown_titles[0]}》这份文件。"
     if a.unknown_places and not a.places and not a.doc_ids:
-        return f"语料中没有关于{'、'.join(a.unknown_places)}的规划文件。"
+        return f"语料库中没有{'、'.join(a.unknown_places)}的规划。"
     return ""
 
 
-def weak_evidence_reason(missing: list[str]) -> str:
-    if missing:
-        return f"所检索到的段落未提及“{'”“'.join(missing[:3])}”，证据不足。"
-    return "所检索到的段落与问题不够相关，证据不足。"
+def ask_reason(ask: Ask, scored: Scored, subplaces: list[str], catalog: Catalog, scope: list[str] | None) -> str:
+    """Why this ask has no answer (judged on its five best candidates), and the nearest passages."""
+    top = scored.items[:5]
+    doc = (scope or [None])[0] if scope and len(scope) == 1 else (top[0].chunk.doc_id if top else None)
+    title = f"《{display_title(catalog.title(doc))}》" if doc else "所检索的文件"
+    f = [c.features for c in top]
+    if not top:
+        reason = "没有检索到相关段落。"
+    elif subplaces and all(x["place_fit"] == 0 for x in f):
+        reason = f"{title}没有单独给出{'、'.join(subplaces)}的内容（规划没有细分到这一地区）。"
+    elif ask.years and all(x["year_fit"] == 0 for x in f):
+        period = doc_period(catalog.title(doc)) if doc else None
+        upto = f"只写到{period[1]}年，" if period else ""
+        reason = f"{title}{upto}没有{'、'.join(y + '年' for y in ask.years)}的{_what(ask)}。"
+    elif ask.tense == "past" and all(x["tense_fit"] == 0 for x in f):
+        reason = f"{title}只给出了规划期的目标，没有给出过去（“十三五”期间或2020年）的数字。"
+    elif ask.qtype in ("number", "which") and all(x["type_fit"] == 0 for x in f[:3]):
+        reason = f"{title}没有给出该指标的具体数值，只有定性要求。"
+    else:
+        reason = f"{title}中没有能直接回答这一问的内容。"
+    near = [f"{display_title(catalog.title(c.chunk.doc_id))}{' › ' + where(c.chunk) if where(c.chunk) else ''}："
+            f"{short(c.text, 60)}" for c in _distinct(top)[:_NEAREST]]
+    return reason + (f"{NEAREST}{'；'.join(near)}" if near else "")
+
+
+def _what(ask: Ask) -> str:
+    return "目标数字" if ask.qtype in ("number", "which") else "目标或安排"
+
+
+def _distinct(items: list) -> list:
+    seen, out = set(), []
+    for c in items:
+        if c.text not in seen:
+            seen.add(c.text)
+            out.append(c)
+    return out
 
 
 def refusal(question: str, reason: str, mode: str = "extractive") -> Answer:
-    return Answer(
-        question=question,
-        answer=f"{NOT_FOUND}：{reason}",
-        refused=True,
-        refusal_reason=reason,
-        mode=mode,
-    )
+    return Answer(question=question, answer=f"{NOT_FOUND}：{reason}", refused=True, refusal_reason=reason, mode=mode)

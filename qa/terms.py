@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 
 import jieba
@@ -71,55 +70,6 @@ def content_terms(text: str) -> list[str]:
 
 # Single characters that still carry meaning in plan questions.
 _SINGLE_OK = frozenset("村镇县市省乡校园港煤")
-
-
-# Abbreviations plan texts spell out (and the reverse); a term also matches its long forms.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "研发": ("研究与试验发展", "研究与发展", "R&D"),
-    "R&D": ("研究与试验发展", "研发"),
-    "GDP": ("地区生产总值", "生产总值"),
-    "人社": ("人力资源和社会保障",),
-    "职教": ("职业教育",),
-    "高职": ("高等职业",),
-    "高校": ("高等学校", "高等院校"),
-    "双一流": ("一流大学", "一流学科"),
-    "技工": ("技能人才", "技能劳动者"),
-    "技术工人": ("技能人才", "技能劳动者"),
-    "经费": ("资金", "投入"),
-    "多少钱": ("资金", "经费", "投入"),
-    "牵头单位": ("牵头", "责任单位"),
-    "责任单位": ("牵头", "责任单位"),
-    "毕业生": ("高校毕业生",),
-    # Civil servants' everyday words and the plans' own ones (both directions where both are used).
-    "住房": ("安居", "公寓"),
-    "房子": ("住房", "安居", "公寓"),
-    "老师": ("教师",),
-    "省政府": ("省人民政府",),
-    "市政府": ("市人民政府",),
-    "县政府": ("县人民政府",),
-    "技能劳动者": ("技能人才",),
-    "技能人才": ("技能劳动者",),
-    "投入": ("经费", "资金"),
-    "大学生": ("高校毕业生",),
-    "农民工": ("农村劳动力",),
-    "补助": ("补贴", "资助"),
-    "补贴": ("补助",),
-    "失业率": ("调查失业率", "登记失业率"),
-    "社工": ("社会工作",),
-    "教师队伍": ("师资队伍", "教师团队"),
-    "师资队伍": ("教师队伍",),
-    "中职": ("中等职业",),
-}
-
-
-def expand(terms: Iterable[str]) -> list[str]:
-    """The terms and the plans' wordings of them (for retrieval queries): 住房 → 住房 安居 公寓."""
-    out: dict[str, None] = {}
-    for t in terms:
-        out.setdefault(t, None)
-        for syn in SYNONYMS.get(t, ()):
-            out.setdefault(syn, None)
-    return list(out)
 
 
 def bigrams(text: str) -> set[str]:

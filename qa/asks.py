@@ -1,0 +1,117 @@
+"""A question's asks: split on generic clause boundaries, each with its answer type, years and unit.
+
+Only how Chinese questions are formed lives here (question words, plan periods, units); nothing is keyed
+to the wording of a plan. The shared subject (places, 《title》) is carried into every ask.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Question words of each answer type; the first family that matches wins.
+_METADATA = re.compile(r"文号|字号|发文机关|印发|发布|公布|成文|哪[个些家](?:部门|单位|机关)|哪一?天|日期|(?:什么|啥)时候(?:印发|发布|出台|发|公布)|发文|"
+                       r"标题|全称|制定机关|施行")
+_CHAPTER = re.compile(r"哪一?[章节篇部]|第几[章节部]|哪个(?:章节|部分)|哪一部分|什么章节|第[一二三四五六七八九十\d]+[章节]")
+_WHICH = re.compile(r"哪个(?:地方|地区|省|市|文件|规划)?(?:更|最|比较)?[高低多少大小快慢强弱早晚]|谁(?:更|最)[高低多少大小]|孰")
+_NUMBER = re.compile(r"多少|几[个所家项名万亿条套次位%]|比例|比重|占比|百分|目标值|数值|人数|个数|[高低多]于?多少|达到?几|几成")
+_MEASURE = re.compile(r"措施|举措|怎么|如何|怎样|哪些|做法|途径|办法|路径|干什么|做什么|干啥|打算|手段|什么样")
+_ASK_WORD = re.compile("|".join(p.pattern for p in (_METADATA, _CHAPTER, _WHICH, _NUMBER, _MEASURE))
+                       + r"|什么|是否|有没有|吗|哪|几|啥")
+# Where an ask ends: a sentence end, a semicolon, or a comma before a connective or another question.
+_BREAK = re.compile(r"[？?；;！!。]+|[，,]\s*(?=另外|此外|同时|还有|并且|以及|再|那么|其中|顺便|而且)|[，,]")
+_CONNECTIVE = re.compile(r"^(?:另外|此外|同时|还有|并且|以及|再|那么|顺便|而且)[，,]?")
+# Plan periods: 十四五 is 2021–2025 (its end year is the target year), 十三五 2016–2020, …
+_PLAN_PERIOD = re.compile(r"十([一二三四五六])五")
+_PERIOD_END = {"一": "2010", "二": "2015", "三": "2020", "四": "2025", "五": "2030", "六": "2035"}
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_PAST = re.compile(r"截至|截止|十三五|已经|现有|目前|过去|近[几五]年|以来|基数|基期|原来|当时|之前|上一?个?五年|上一?轮|累计")
+# The unit a number ask expects, from generic measure words (a share, people, money, places, items).
+_UNITS = [("%", re.compile(r"比例|比重|占比|百分|率|几成")),
+          ("元", re.compile(r"多少钱|经费|资金|投入|亿元|万元|金额|补贴|补助")),
+          ("人", re.compile(r"多少(?:个)?人|几个人|人数|多少名|几名|多少位|几位|人才|人员|学生|教师|劳动者|毕业生|工人")),
+          ("所", re.compile(r"几所|多少所|学校|院校|高校")), ("个", re.compile(r"几个|多少个|多少家|几家|多少项|几项")),
+          ("张", re.compile(r"几张|多少张|床位"))]
+_FIELDS = [("doc_number", re.compile(r"文号|字号|发文号|编号")),
+           ("issuer", re.compile(r"哪[个些家](?:部门|单位|机关)|什么(?:部门|单位|机关)|发文机关|制定机关|谁(?:发|印|制定|出)")),
+           ("date", re.compile(r"日期|哪一?天|(?:什么|啥)时候|何时|哪一?年|哪一?月|几月|几号|时间")),
+           ("title", re.compile(r"标题|全称|名称|叫什么"))]
+
+
+@dataclass
+class Ask:
+    """One thing the question asks for; a question with two asks gets two answers."""
+
+    text: str  # the ask with the question's subject carried in
+    qtype: str = "general"  # number | measure | metadata | chapter | which | general
+    years: list[str] = field(default_factory=list)  # years asked (十四五 → 2025)
+    tense: str = ""  # past | target | ""
+    unit: str = ""  # the unit a number ask expects ("%", "人", "元", …)
+    fields: list[str] = field(default_factory=list)  # metadata fields asked, in order
+
+
+def ask_type(text: str) -> str:
+    if _CHAPTER.search(text):
+        return "chapter"
+    if _METADATA.search(text) and metadata_fields(text):
+        return "metadata"
+    if _WHICH.search(text):
+        return "which"  # "哪个更高": computed from the figures the other asks cite
+    if _NUMBER.search(text):
+        return "number"
+    if _MEASURE.search(text):
+        return "measure"
+    return "general"
+
+
+def metadata_fields(text: str) -> list[str]:
+    found = sorted((m.start(), name) for name, rx in _FIELDS for m in [rx.search(text)] if m)
+    return list(dict.fromkeys(name for _, name in found))
+
+
+def periods_of(text: str) -> tuple[list[str], str]:
+    """Years asked (a plan period counts as its end year) and whether the past is asked."""
+    years = [_PERIOD_END[m.group(1)] for m in _PLAN_PERIOD.finditer(text)] + _YEAR.findall(text)
+    tense = "past" if _PAST.search(text) or any(y <= "2020" for y in years) else "target" if years else ""
+    return list(dict.fromkeys(years)), tense
+
+
+def unit_of(text: str) -> str:
+    return next((u for u, rx in _UNITS if rx.search(text)), "")
+
+
+def split_asks(question: str) -> list[str]:
+    """The clauses that each hold a question word; a clause without one joins the next (or the last)."""
+    parts = [p.strip(" ，,") for p in _BREAK.split(question) if p and p.strip(" ，,")]
+    asks: list[str] = []
+    pending = ""
+    for p in parts:
+        p = _CONNECTIVE.sub("", p)
+        if _ASK_WORD.search(p):
+            asks.append(pending + p)
+            pending = ""
+        else:
+            pending += p + "，"
+    if pending:
+        asks = asks[:-1] + [asks[-1] + "，" + pending.rstrip("，")] if asks else [pending.rstrip("，")]
+    if len(asks) > 1 and all(ask_type(a) == "metadata" for a in asks):
+        return ["，".join(asks)]  # "文号和日期" in two clauses is still one lookup of several fields
+    return asks or [question]
+
+
+def asks_of(question: str, subject: list[str]) -> list[Ask]:
+    """Every ask of `question`; `subject` (places, 《titles》 it names) is prefixed to asks that lack it,
+    and a period said once holds for every ask."""
+    q_years, q_tense = periods_of(question)
+    out = []
+    for text in split_asks(question):
+        missing = [s for s in subject if s not in text]
+        full = "".join(missing) + text if missing else text
+        ask = Ask(text=full, qtype=ask_type(text), unit=unit_of(text))
+        ask.years, ask.tense = periods_of(text)
+        if not ask.years:
+            ask.years, ask.tense = q_years, ask.tense or q_tense
+        if ask.qtype == "metadata":
+            ask.fields = metadata_fields(text)
+        out.append(ask)
+    return out
