@@ -222,7 +222,9 @@ def _row(r: dict, txt: dict) -> str:
 
 
 def table(results: list[dict]) -> str:
-    txt = next(r for r in results if r["format"] == "txt")
+    txt = next((r for r in results if r["format"] == "txt" and "skipped" not in r), None)
+    if txt is None:
+        return "(TXT not run: nothing to compare with)"
     sets = list(txt["retrieval"])
     head = ("| format | documents, titles = TXT | chapters 晋城 = TXT | chapters 忻州 = TXT | 济源 indicator rows "
             "| 晋城 indicator rows | " + " | ".join(f"{s}: Recall@5 / MRR@10 (Δ TXT)" for s in sets)
