@@ -219,8 +219,38 @@ def use_rate() -> dict:
 
 
 # ---------------------------------------------------------------- driver
+def encode_all(encoder, texts: list[str], batch: int = 20_000) -> np.ndarray:
+    out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    for s in range(0, len(texts), batch):
+        out[s : s + batch] = encoder.encode_documents(texts[s : s + batch])
+    return out
+
+
+def run_sweep(n: int) -> dict:
+    """Dense parameter sweep only (no store): the vectors and queries the store runs use."""
+    from scale_ann import exact_topk, sweep
+
+    from planqa.index.texts import index_text
+
+    pairs = list(synthetic_documents(n, load_templates(), seed=0))
+    records = {rec["doc_id"]: rec for rec, _cs in pairs}
+    chunks = [c for _rec, cs in pairs for c in cs]
+    encoder = HashEncoder()
+    t = time.perf_counter()
+    vectors = encode_all(encoder, [index_text(c, records[c.doc_id]) for c in chunks])
+    enc_s = time.perf_counter() - t
+    qs = queries(chunks)
+    qvecs = encoder.encode_queries(qs)
+    exact = exact_topk(vectors, qvecs)
+    del pairs, chunks, records
+    rows = sweep(vectors, qvecs, exact, log=lambda r: print(json.dumps(r), file=sys.stderr, flush=True))
+    return {"store": "sweep", "n": n, "encode_s": round(enc_s, 1), "sweep": rows}
+
+
 def child(args) -> None:
-    if args.child == "use":
+    if args.child == "sweep":
+        res = run_sweep(args.n)
+    elif args.child == "use":
         res = use_rate()
     elif args.child == "embedded":
         res = run_embedded(args.n, args.sweep_here)
