@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,6 +81,9 @@ def _load_docx(path: Path) -> RawText:
 
 
 def _load_pdf(path: Path) -> RawText:
+    # pdfminer warns per glyph ("Could not get FontBBox", thousands per government PDF), nothing a user can
+    # act on: only its errors get through to the terminal.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         import pdfplumber
 

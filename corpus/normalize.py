@@ -5,6 +5,9 @@
 - straight double quotes around Chinese words → “ ”;
 - spaces between Chinese characters, and inside numbers broken by extraction, removed
   ("3. 3" → "3.3", "2023 年" → "2023年").
+- `map_radicals`: CJK radical code points (U+2E80–U+2EFF, U+2F00–U+2FDF), which PDF fonts often map their
+  glyphs to, → the equivalent ideograph (⼈ → 人, ⺠ → 民), from Unicode's EquivalentUnifiedIdeograph table.
+  An extraction artefact like a wrong encoding, so the pipeline applies it once to the raw lines at load.
 "?" is left alone: in these extractions it marks a lost character, not a question.
 """
 
@@ -12,6 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+from importlib import resources
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕—…·「」『』"
@@ -29,6 +34,32 @@ _SPACE_BETWEEN_CJK = re.compile(f"(?<={_CJK_OR_PUNCT})[ \u3000]+(?={_CJK_OR_PUNC
 _SPACE_CJK_DIGIT = re.compile(f"(?<=[0-9%])[ ]+(?=[{CJK}])|(?<=[{CJK}])[ ]+(?=[0-9])")
 _BROKEN_DECIMAL = re.compile(r"(?<=\d)\. (?=\d)")
 _BROKEN_RATIO = re.compile(r"(?<=\d)([:：]) (?=\d)")
+
+
+_RADICAL_BLOCKS = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
+
+
+@cache
+def radical_table() -> dict[int, str]:
+    """Radical code point → ideograph: the shipped table (data/radicals.tsv), then NFKC for the rest."""
+    table: dict[int, str] = {}
+    text = resources.files("planqa.corpus").joinpath("data/radicals.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            cp, target = line.split("\t")[:2]
+            table[int(cp, 16)] = chr(int(target, 16))
+    for cp in [*range(0x2E80, 0x2F00), *range(0x2F00, 0x2FE0)]:
+        folded = unicodedata.normalize("NFKC", chr(cp))
+        if cp not in table and folded != chr(cp):
+            table[cp] = folded
+    return table
+
+
+def map_radicals(text: str) -> str:
+    """Radical code points to the ideographs they stand for; other characters untouched."""
+    if not _RADICAL_BLOCKS.search(text):
+        return text
+    return text.translate(radical_table())
 
 
 def normalize_width(text: str) -> str:

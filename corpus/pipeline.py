@@ -12,6 +12,7 @@ from planqa.corpus.compilation import split_compilation
 from planqa.corpus.errors import CorpusError, LoadError
 from planqa.corpus.loaders import SUPPORTED, load_raw
 from planqa.corpus.models import Chunk, Document
+from planqa.corpus.normalize import map_radicals
 from planqa.corpus.structure import build_document
 
 
@@ -55,7 +56,8 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
 
 def load_file(path: Path) -> list[Document]:
     raw = load_raw(path)
-    parts, header_lines = split_compilation(raw.lines)
+    # radicals first, so that headings such as 第⼀章 (U+2F00) match the heading rules
+    parts, header_lines = split_compilation([map_radicals(line) for line in raw.lines])
     base = doc_id_for(path)
     docs = []
     for part in parts:

@@ -97,4 +97,5 @@ def build_state(batch: Batch, tokenizer: Tokenizer, index_kind: str = "auto",
         vectors=VectorStore(batch.vectors, kind),
         bm25=BM25Index.build(tokens),
         texts=list(batch.texts),
+        sentences={s.chunk_id: s for s in batch.sentences or []},
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from planqa.corpus.models import Chunk
-from planqa.index import filters, sentvecs
+from planqa.index import filters
 from planqa.index.base import Batch, DocChunks, Progress, Query, Scored, Store, StoreView
 from planqa.index.bm25 import Tokenizer, default_tokenizer
 from planqa.index.builder import build_state
@@ -41,7 +41,6 @@ class EmbeddedView(StoreView):
         self._folder = folder
         self.version = folder.name if folder is not None else ""
         self.tokenizer = tokenizer
-        self._sentences: dict[str, SentenceVectors] | None = None
 
     @property
     def folder(self) -> Path | None:
@@ -76,9 +75,8 @@ class EmbeddedView(StoreView):
         return out
 
     def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, SentenceVectors]:
-        if self._sentences is None:  # loaded on first use: the file is as large as the chunk vectors
-            self._sentences = sentvecs.load(self._folder) if self._folder is not None else {}
-        return {cid: self._sentences[cid] for cid in chunk_ids if cid in self._sentences}
+        stored = self.state.sentences
+        return {cid: stored[cid] for cid in chunk_ids if cid in stored}
 
     def search(self, query: Query, k: int, mode: str, doc_ids: set[str] | None = None,
                kinds: set[str] | None = None) -> list[Scored]:
@@ -144,13 +142,7 @@ class EmbeddedStore(Store):
     def write(self, batch: Batch, progress: Progress | None = None) -> EmbeddedView:
         reuse = batch.reuse.state if isinstance(batch.reuse, EmbeddedView) else None
         state = build_state(batch, self.tokenizer, self.index_kind, reuse, progress)
-
-        def save(folder: Path) -> None:
-            if batch.sentences is not None:
-                sentvecs.save(folder, batch.sentences, state.manifest.dim)
-            save_state(state, folder)  # writes the manifest last
-
-        return self._view(state, write_version(self.index_dir, save))
+        return self._view(state, write_version(self.index_dir, lambda folder: save_state(state, folder)))
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:

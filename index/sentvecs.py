@@ -36,7 +36,6 @@ def encode_sentences(
     """One `SentenceVectors` per chunk, in order. A chunk whose id and spans are in `reuse` keeps its vectors."""
     out: list[SentenceVectors | None] = [None] * len(chunks)
     texts: list[str] = []
-    owners: list[int] = []
     spans_of: list[list[tuple[int, int]]] = []
     for i, c in enumerate(chunks):
         spans = sentence_spans(c)
@@ -46,14 +45,15 @@ def encode_sentences(
             out[i] = old
             continue
         texts.extend(c.text[a:b] for a, b in spans)
-        owners.extend([i] * len(spans))
     vecs = np.zeros((len(texts), encoder.dim), dtype=np.float32)
     for start in range(0, len(texts), BATCH):
         vecs[start : start + BATCH] = encoder.encode_documents(texts[start : start + BATCH])
-    owners_arr = np.asarray(owners, dtype=np.int64)
+    k = 0  # sentences of the chunks to encode are contiguous and in chunk order
     for i, c in enumerate(chunks):
         if out[i] is None:
-            out[i] = SentenceVectors(c.chunk_id, spans_of[i], vecs[owners_arr == i])
+            m = len(spans_of[i])
+            out[i] = SentenceVectors(c.chunk_id, spans_of[i], vecs[k : k + m])
+            k += m
     return out  # type: ignore[return-value]  # every slot filled above
 
 
@@ -63,7 +63,7 @@ def pack(items: Sequence[SentenceVectors], dim: int) -> dict[str, np.ndarray]:
     owner = np.zeros(n, dtype=np.int32)
     spans = np.zeros((n, 2), dtype=np.int32)
     vectors = np.zeros((n, dim), dtype=np.float16)
-    ids = np.array([s.chunk_id for s in items], dtype=object)
+    ids = np.array([s.chunk_id for s in items], dtype=str)
     k = 0
     for row, s in enumerate(items):
         m = len(s.spans)
@@ -72,7 +72,7 @@ def pack(items: Sequence[SentenceVectors], dim: int) -> dict[str, np.ndarray]:
             spans[k : k + m] = s.spans
             vectors[k : k + m] = s.vectors
         k += m
-    return {"chunk_ids": ids.astype(str), "owner": owner, "spans": spans, "vectors": vectors}
+    return {"chunk_ids": ids, "owner": owner, "spans": spans, "vectors": vectors}
 
 
 def unpack(arrays: dict[str, np.ndarray]) -> dict[str, SentenceVectors]:

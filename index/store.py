@@ -6,6 +6,7 @@ Files of a version folder:
     chunks.jsonl      one Chunk.to_dict() per line, row order = vector/BM25 row order
     tokens.jsonl      BM25 tokens per chunk row (reused by incremental updates)
     vectors.npy       L2-normalised chunk vectors (reused by incremental updates)
+    sentences.npz     sentence spans + vectors per chunk (`index.sentvecs`; absent in older versions)
     faiss.index       the FAISS structure over vectors.npy
     bm25/             the bm25s model
 """
@@ -19,11 +20,13 @@ from pathlib import Path
 import numpy as np
 
 from planqa.corpus.models import Chunk, Document
+from planqa.index import sentvecs
 from planqa.index.bm25 import BM25Index
 from planqa.index.errors import IndexFormatError
 from planqa.index.faiss_store import VectorStore
 from planqa.index.manifest import Manifest
 from planqa.index.texts import index_text
+from planqa.index.types import SentenceVectors
 
 
 def document_record(doc: Document, chunks: list[Chunk]) -> dict:
@@ -55,6 +58,7 @@ class IndexState:
     row_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     row_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     texts: list[str] = field(default_factory=list)  # the indexed text per row (texts.index_text)
+    sentences: dict[str, SentenceVectors] = field(default_factory=dict)  # chunk_id -> its sentence vectors
 
     def __post_init__(self) -> None:
         if len(self.texts) != len(self.chunks):
@@ -77,6 +81,9 @@ def save_state(state: IndexState, folder: Path) -> None:
     )
     state.vectors.save(folder)
     state.bm25.save(folder / "bm25")
+    if state.sentences:
+        sentvecs.save(folder, [state.sentences[c.chunk_id] for c in state.chunks if c.chunk_id in state.sentences],
+                      state.manifest.dim)
     state.manifest.save(folder)  # last: a folder with a manifest is complete (belt and braces)
 
 
@@ -93,10 +100,12 @@ def load_state(folder: Path) -> IndexState:
         docs = json.loads((folder / "documents.json").read_text(encoding="utf-8"))
         vectors = VectorStore.load(folder, manifest.index_kind)
         bm25 = BM25Index.load(folder / "bm25")
+        sentences = sentvecs.load(folder)
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise IndexFormatError(str(folder), f"{type(exc).__name__}: {exc}") from exc
     if not (len(chunks) == len(tokens) == len(vectors) == manifest.chunk_count):
         raise IndexFormatError(
             str(folder), f"row counts differ: chunks {len(chunks)}, tokens {len(tokens)}, vectors {len(vectors)}"
         )
-    return IndexState(manifest, chunks, {d["doc_id"]: d for d in docs}, tokens, vectors, bm25)
+    return IndexState(manifest, chunks, {d["doc_id"]: d for d in docs}, tokens, vectors, bm25,
+                      sentences=sentences)

@@ -24,6 +24,12 @@ def register(subparsers) -> None:
     p.add_argument("--baseline", help="metrics.json of an earlier run: report the changes against it")
     p.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
     p.set_defaults(func=run)
+    sub = p.add_subparsers(dest="eval_command", metavar="{check-paraphrase}")
+    c = sub.add_parser("check-paraphrase", help="check eval sets against the paraphrase rule (eval/paraphrase.py)")
+    c.add_argument("files", nargs="*", help="eval JSONL files (default: every eval/data/paraphrase_*.jsonl)")
+    c.add_argument("--corpus", help="folder of the source files (default: the demo corpus)")
+    c.add_argument("-v", "--verbose", action="store_true", help="list every question with its share")
+    c.set_defaults(func=run_check_paraphrase)
 
 
 def _summary_lines(metrics: dict) -> list[str]:
@@ -89,16 +95,25 @@ def _read_answers(path: str) -> dict[str, dict]:
     return load_answers(path)
 
 
+def _read_items(path: Path, prog: str) -> list | None:
+    """The dataset's items, or None after saying why it cannot be read."""
+    from planqa.eval.dataset import load_dataset
+
+    try:
+        return load_dataset(path)
+    except (OSError, ValueError) as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return None
+
+
 def run(args, settings) -> int:
-    from planqa.eval.dataset import check_items, load_dataset
+    from planqa.eval.dataset import check_items
     from planqa.eval.report import write_report
     from planqa.eval.runner import evaluate, run_answers, run_retrieval
 
     dataset = Path(args.dataset)
-    try:
-        items = load_dataset(dataset)
-    except (OSError, ValueError) as exc:
-        print(f"planqa eval: {exc}", file=sys.stderr)
+    items = _read_items(dataset, "planqa eval")
+    if items is None:
         return 2
     problems = check_items(items)
     if problems:
@@ -151,3 +166,31 @@ def run(args, settings) -> int:
             print(f"  {name}: {old:.3f} -> {cur:.3f} ({cur - old:+.3f})")
     print(f"report: {paths['report']}")
     return 0
+
+
+def run_check_paraphrase(args, settings) -> int:
+    """Exit 0 when every file holds the rule, 1 when one breaks it, 2 on unreadable input."""
+    from planqa.corpus import build_corpus
+    from planqa.eval.dataset import DATA_DIR, check_items
+    from planqa.eval.paraphrase import check_set, format_report
+    from planqa.settings import DEMO_CORPUS
+
+    files = [Path(f) for f in args.files] or sorted(DATA_DIR.glob("paraphrase_*.jsonl"))
+    if not files:
+        print("planqa eval check-paraphrase: no files given and no eval/data/paraphrase_*.jsonl", file=sys.stderr)
+        return 2
+    corpus = build_corpus([Path(args.corpus) if args.corpus else DEMO_CORPUS])
+    status = 0
+    for f in files:
+        items = _read_items(f, "planqa eval check-paraphrase")
+        if items is None:
+            return 2
+        problems = check_items(items)
+        for line in problems:
+            print(f"  BAD {line}")
+        result = check_set(items, corpus)
+        for line in format_report(_rel(f), result, verbose=args.verbose):
+            print(line)
+        if problems or not result.ok:
+            status = 1
+    return status

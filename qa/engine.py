@@ -39,7 +39,7 @@ class Engine:
         return self._catalog
 
     def _index_signature(self) -> tuple:
-        version = getattr(self.index, "version_dir", None)
+        version = getattr(self.index, "version", None)  # every store names its live version
         try:
             size = len(self.index)
         except TypeError:

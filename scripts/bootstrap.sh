@@ -28,10 +28,11 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
   .venv/bin/python -c "import planqa, torch; assert torch.__version__.startswith('2.13.0')"
   echo "$hash" > "$stamp"
 fi
-if [ $want_test = 1 ] && { [ ! -x /usr/bin/chromium ] || ! fc-list :lang=zh 2>/dev/null | grep -q .; }; then
+if [ $want_test = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/unicode/EquivalentUnifiedIdeograph.txt ] ||
+  ! fc-list :lang=zh 2>/dev/null | grep -q .; }; then
   if [ "$(id -u)" = 0 ]; then
-    echo "[planqa] installing Debian chromium and CJK fonts for the browser tests" >&2
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+    echo "[planqa] installing Debian chromium, CJK fonts (browser tests) and unicode-data (radical table test)" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk unicode-data >/dev/null) \
       || echo "[planqa] chromium could not be installed; browser tests will be skipped" >&2
   else
     echo "[planqa] /usr/bin/chromium missing (run as root or apt-get install chromium); browser tests skip" >&2

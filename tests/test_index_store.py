@@ -183,6 +183,7 @@ def test_add_replace_remove_without_reencoding_untouched_chunks(tmp_path, counti
 
     reopened = open_index(settings, build_demo_if_missing=False, encoder=counting)
     assert len(reopened) == 3 + 3 + 2 and counting.encoded == 2 * 12
+    assert set(reopened.sentence_vectors([kept])) == {kept}  # sentence vectors persist with the version
 
 
 def test_rebuild_reencodes_stored_chunks_without_sources(tmp_path, counting):
