@@ -206,7 +206,7 @@ def child(args) -> None:
         from scale_milvus import run_milvus
 
         res = run_milvus(args.n, WORK / f"milvus-{args.n}")
-    res["peak_rss_mb"] = round(_rss_mb())
+    res.setdefault("peak_rss_mb", round(_rss_mb()))
     print(json.dumps(res, ensure_ascii=False))
 
 
