@@ -92,7 +92,7 @@ def encode_all(encoder, texts: list[str], batch: int = 20_000) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- embedded store (the product path)
-def run_embedded(n: int, memo: bool) -> dict:
+def run_embedded(n: int, memo: bool, kind: str = "auto") -> dict:
     """Bulk build through the Store interface (`Batch.from_vectors` → `Index.write_batch`: BM25 tokens,
     bm25s, FAISS, version folder), then `Index.search` as the product calls it (query encoding included)."""
     from scale_ann import dense_probe, exact_topk
@@ -110,7 +110,7 @@ def run_embedded(n: int, memo: bool) -> dict:
     res["docs"] = len(pairs)
     encoder = HashEncoder()
     tokenizer = MemoTokenizer() if memo else default_tokenizer()
-    settings = Settings(home=WORK / f"embedded-{n}")
+    settings = Settings(home=WORK / f"embedded-{n}", index_kind=kind)
     index = Index(settings, create_store(settings, tokenizer), None, encoder)
     batch = Batch.from_vectors(pairs, np.zeros((sum(len(cs) for _r, cs in pairs), encoder.dim), np.float32),
                                encoder.encoder_id, encoder.name, settings.index_kind, tokenizer.config_hash)
@@ -147,6 +147,16 @@ def run_embedded(n: int, memo: bool) -> dict:
     qvecs = encoder.encode_queries(qs)
     exact = exact_topk(vstore.vectors, qvecs)
     res["dense_ann"] = {"kind": vstore.kind, **dense_probe(vstore._index, qvecs, exact)}
+    # The search-time knob over the same built structure (confirms the sweep's choice at this size).
+    knob, values = {"ivf": ("nprobe", (16, 32, 64, 128, 256)), "hnsw": ("efSearch", (64, 128, 256, 512))}.get(
+        vstore.kind, ("", ()))
+    holder = vstore._index.hnsw if vstore.kind == "hnsw" else vstore._index
+    res["dense_knob"] = []
+    for value in values:
+        saved = getattr(holder, knob)
+        setattr(holder, knob, value)
+        res["dense_knob"].append({knob: value, **dense_probe(vstore._index, qvecs, exact)})
+        setattr(holder, knob, saved)
     res["peak_rss_mb"] = round(_rss_mb())
     return res
 
@@ -201,7 +211,7 @@ def child(args) -> None:
     elif args.child == "use":
         res = use_rate()
     elif args.child == "embedded":
-        res = run_embedded(args.n, args.memo)
+        res = run_embedded(args.n, args.memo, args.kind)
     else:
         from scale_milvus import run_milvus
 
@@ -237,6 +247,7 @@ def main() -> None:
     ap.add_argument("--child", default="", help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--sweep-here", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--kind", default="auto", help="embedded index kind (auto | flat | hnsw | ivf)")
     ap.add_argument("--memo", action="store_true", help="memoised jieba blocks (identical tokens; 1 M fits the time box)")
     args = ap.parse_args()
     if args.child:
