@@ -1,17 +1,18 @@
 """Scale benchmark: build and search synthetic corpora of 10 k – 1 M chunks with each store.
 
-    python bench/scale.py --sizes 10k                       # quick
-    python bench/scale.py --sizes 10k,100k,1m --sweep 100k  # what bench/SCALE.md reports
-    python bench/scale.py --report                          # print the stored results
+    python bench/scale.py --sizes 10k --stores embedded,milvus          # quick
+    python bench/scale.py --sizes 10k,100k,1m --sweep 100k --memo      # see bench/SCALE.md for what it ran
+    python bench/scale.py --report                                     # rewrite SCALE.md's tables
 
 Every (size, store) runs in its own process (`--child`), so build time and peak RSS (`ru_maxrss`) are
 its own. Corpora come from `scale_corpus.synthetic_documents` (demo chunks recombined), vectors from
 `scale_corpus.HashEncoder` (a deterministic stand-in for USE, same dimension); USE's own encoding rate
 is measured on the demo chunks and reported beside it.
 
-The embedded store is built and searched exactly as the product does it (`build_state` → version folder
-→ `Index.search`, query encoding included); the dense ANN structure is then compared with exact search
-(recall@10) and, with --sweep, over HNSW/IVF parameters.
+Each store is built through the Store interface's bulk entry (`Batch.from_vectors` → `Index.write_batch`)
+and searched with `Index.search` as the product calls it (query encoding included); the store's dense
+structure is then compared with exact search (tie-aware recall@10). --sweep runs the HNSW/IVF parameter
+sweep (`scale_ann.py`) on the same vectors; Milvus Lite is `scale_milvus.py`.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from scale_corpus import HashEncoder, MemoTokenizer, load_templates, synthetic_d
 from planqa.eval.stats import percentile  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-WORK = Path(os.environ.get("PLANQA_SCALE_WORK", "/tmp/planqa-scale"))
+WORK = Path(os.environ.get("PLANQA_SCALE_WORK", "/tmp/planqa-scale"))  # indexes (GBs), outside the repo
+RUNS = Path(__file__).resolve().parent / "scale_runs"  # results, in the repo
 N_QUERIES = 300
 K = 10
 
@@ -220,10 +222,10 @@ def child(args) -> None:
     print(json.dumps(res, ensure_ascii=False))
 
 
-def spawn(kind: str, n: int = 0, sweep_here: bool = False) -> dict:
-    WORK.mkdir(parents=True, exist_ok=True)
-    out = WORK / f"result-{kind}-{n}.json"
-    cmd = [sys.executable, __file__, "--child", kind, "--n", str(n)] + (["--sweep-here"] if sweep_here else [])
+def spawn(kind: str, n: int = 0, extra: tuple[str, ...] = ()) -> dict:
+    """One child process per (store, size); its result goes to bench/scale_runs/<store>-<n>.json."""
+    RUNS.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, __file__, "--child", kind, "--n", str(n), *extra]
     print("running", " ".join(cmd), flush=True)
     t = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
@@ -233,35 +235,39 @@ def spawn(kind: str, n: int = 0, sweep_here: bool = False) -> dict:
     else:
         res = json.loads(proc.stdout.strip().splitlines()[-1])
     res["wall_s"] = round(time.perf_counter() - t, 1)
-    out.write_text(json.dumps(res, ensure_ascii=False, indent=1), encoding="utf-8")
+    name = "use" if kind == "use" else f"{kind}-{n}"
+    (RUNS / f"{name}.json").write_text(json.dumps(res, ensure_ascii=False), encoding="utf-8")
     return res
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10k", help="comma-separated chunk counts, e.g. 10k,100k,1m")
-    ap.add_argument("--stores", default="embedded", help="embedded (milvus: not written yet)")
-    ap.add_argument("--sweep", default="", help="sizes at which to sweep HNSW/IVF parameters (embedded)")
+    ap.add_argument("--stores", default="embedded", help="embedded,milvus")
+    ap.add_argument("--sweep", default="", help="sizes at which to sweep HNSW/IVF parameters")
     ap.add_argument("--no-use", action="store_true", help="skip measuring USE's encoding rate")
-    ap.add_argument("--report", action="store_true", help="only print the stored results")
+    ap.add_argument("--report", action="store_true", help="only rewrite SCALE.md's tables from the stored results")
+    ap.add_argument("--kind", default="auto", help="embedded index kind (auto | flat | hnsw | ivf)")
+    ap.add_argument("--memo", action="store_true",
+                    help="memoised jieba blocks (identical tokens; makes 1 M fit a time box)")
     ap.add_argument("--child", default="", help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
-    ap.add_argument("--sweep-here", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--kind", default="auto", help="embedded index kind (auto | flat | hnsw | ivf)")
-    ap.add_argument("--memo", action="store_true", help="memoised jieba blocks (identical tokens; 1 M fits the time box)")
     args = ap.parse_args()
     if args.child:
         child(args)
         return
     if not args.report:
-        sweeps = {_size(s) for s in args.sweep.split(",") if s}
         if not args.no_use:
             spawn("use")
+        for n in [_size(s) for s in args.sweep.split(",") if s]:
+            spawn("sweep", n)
+        extra = ("--kind", args.kind) + (("--memo",) if args.memo else ())
         for n in [_size(s) for s in args.sizes.split(",") if s]:
             for store in args.stores.split(","):
-                spawn(store, n, sweep_here=store == "embedded" and n in sweeps)
-    for path in sorted(WORK.glob("result-*.json")):  # SCALE.md is written by hand from these for now
-        print(path.read_text(encoding="utf-8"))
+                spawn(store, n, extra if store == "embedded" else ())
+    import scale_report
+
+    scale_report.main()
 
 
 if __name__ == "__main__":
