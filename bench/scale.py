@@ -163,6 +163,27 @@ def run_embedded(n: int, memo: bool, kind: str = "auto") -> dict:
     return res
 
 
+def run_serve(n: int) -> dict:
+    """A fresh process opening the embedded index written by the `embedded` run (what a restarted server
+    does): load time, resident memory, hybrid latency on the same queries."""
+    from planqa.index.factory import create_store
+    from planqa.index.index import Index
+    from planqa.settings import Settings
+
+    settings = Settings(home=WORK / f"embedded-{n}")
+    store = create_store(settings)
+    t = time.perf_counter()
+    view = store.current()
+    res: dict = {"store": "embedded-reopen", "n": n, "load_s": round(time.perf_counter() - t, 1),
+                 "rss_after_load_mb": round(_rss_mb())}
+    index = Index(settings, store, view, HashEncoder())
+    qs = queries(view.state.chunks)  # the same 300 queries as the build run
+    index.search(qs[0], k=K)
+    _, ms = _timed(lambda q: index.search(q, k=K, mode="hybrid"), qs)
+    res["hybrid"] = _ms(ms)
+    return res
+
+
 def run_sweep(n: int) -> dict:
     """Dense parameter sweep only (no store), on the vectors and queries the store runs use."""
     from scale_ann import exact_topk, sweep
@@ -208,7 +229,9 @@ def use_rate() -> dict:
 
 # ---------------------------------------------------------------- driver
 def child(args) -> None:
-    if args.child == "sweep":
+    if args.child == "serve":
+        res = run_serve(args.n)
+    elif args.child == "sweep":
         res = run_sweep(args.n)
     elif args.child == "use":
         res = use_rate()
