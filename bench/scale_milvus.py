@@ -1,8 +1,8 @@
 """Milvus Lite in the scale benchmark: the same synthetic corpus, vectors and queries as the embedded run,
 written and searched through the Store interface (`PLANQA_STORE=milvus`, a local file URI).
 
-Milvus Lite runs its engine in a child process, so peak RSS is sampled over this process and all its
-descendants (/proc), not taken from ru_maxrss."""
+Peak RSS is sampled over this process and all its descendants (/proc), so it stays right whether the
+engine runs in-process (milvus-lite 3.2.2: Python gRPC threads) or as a child process (older releases)."""
 
 from __future__ import annotations
 
