@@ -1,17 +1,18 @@
 """Scale benchmark: build and search synthetic corpora of 10 k – 1 M chunks with each store.
 
-    python bench/scale.py --sizes 10k                       # quick
-    python bench/scale.py --sizes 10k,100k,1m --sweep 100k  # what bench/SCALE.md reports
-    python bench/scale.py --report                          # print the stored results
+    python bench/scale.py --sizes 10k --stores embedded,milvus          # quick
+    python bench/scale.py --sizes 10k,100k,1m --sweep 100k --memo      # see bench/SCALE.md for what it ran
+    python bench/scale.py --report                                     # rewrite SCALE.md's tables
 
 Every (size, store) runs in its own process (`--child`), so build time and peak RSS (`ru_maxrss`) are
 its own. Corpora come from `scale_corpus.synthetic_documents` (demo chunks recombined), vectors from
 `scale_corpus.HashEncoder` (a deterministic stand-in for USE, same dimension); USE's own encoding rate
 is measured on the demo chunks and reported beside it.
 
-The embedded store is built and searched exactly as the product does it (`build_state` → version folder
-→ `Index.search`, query encoding included); the dense ANN structure is then compared with exact search
-(recall@10) and, with --sweep, over HNSW/IVF parameters.
+Each store is built through the Store interface's bulk entry (`Batch.from_vectors` → `Index.write_batch`)
+and searched with `Index.search` as the product calls it (query encoding included); the store's dense
+structure is then compared with exact search (tie-aware recall@10). --sweep runs the HNSW/IVF parameter
+sweep (`scale_ann.py`) on the same vectors; Milvus Lite is `scale_milvus.py`.
 """
 
 from __future__ import annotations
@@ -29,12 +30,13 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scale_corpus import HashEncoder, load_templates, recall_at_k, synthetic_documents  # noqa: E402
+from scale_corpus import HashEncoder, MemoTokenizer, load_templates, synthetic_documents  # noqa: E402
 
 from planqa.eval.stats import percentile  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-WORK = Path(os.environ.get("PLANQA_SCALE_WORK", "/tmp/planqa-scale"))
+WORK = Path(os.environ.get("PLANQA_SCALE_WORK", "/tmp/planqa-scale"))  # indexes (GBs), outside the repo
+RUNS = Path(__file__).resolve().parent / "scale_runs"  # results, in the repo
 N_QUERIES = 300
 K = 10
 
@@ -84,77 +86,23 @@ def _timed(fn, items) -> tuple[list, list[float]]:
     return out, ms
 
 
-def exact_topk(vectors: np.ndarray, qvecs: np.ndarray, k: int = K) -> np.ndarray:
-    """Exact top-k inner-product scores per query (batched numpy), best first."""
-    best = np.full((len(qvecs), k), -np.inf, dtype=np.float32)
-    for start in range(0, len(vectors), 200_000):
-        s = qvecs @ vectors[start : start + 200_000].T
-        both = np.concatenate([best, s], axis=1)
-        part = np.partition(-both, k - 1, axis=1)[:, :k]
-        best = -np.sort(part, axis=1)
-    return best
-
-
-def dense_probe(index, qvecs: np.ndarray, exact: np.ndarray) -> dict:
-    """Single-query latency and tie-aware recall@10 of one FAISS structure."""
-    scores, ms = [], []
-    for q in qvecs:
-        t = time.perf_counter()
-        s, _rows = index.search(q.reshape(1, -1), K)
-        ms.append((time.perf_counter() - t) * 1000)
-        scores.append(np.where(_rows[0] >= 0, s[0], -np.inf))
-    return {"recall10": round(recall_at_k(np.array(scores), exact), 4), **_ms(ms)}
-
-
-def sweep(vectors: np.ndarray, qvecs: np.ndarray, exact: np.ndarray, existing=None) -> list[dict]:
-    """HNSW (M, efSearch) and IVF (nlist, nprobe) over the same vectors: build s, latency, recall."""
-    import faiss
-
-    n, dim = vectors.shape
-    rows = []
-    flat = faiss.IndexFlatIP(dim)
-    flat.add(vectors)
-    rows.append({"kind": "flat", **dense_probe(flat, qvecs[:100], exact[:100])})
-    del flat
-    hnsw_ms = (16, 32) if existing is None else ()
-    for m in hnsw_ms:
-        t = time.perf_counter()
-        idx = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
-        idx.hnsw.efConstruction = 80
-        idx.add(vectors)
-        build = time.perf_counter() - t
-        for ef in (16, 32, 64, 128):
-            idx.hnsw.efSearch = ef
-            rows.append({"kind": f"hnsw M={m} efC=80 efSearch={ef}", "build_s": round(build, 1),
-                         **dense_probe(idx, qvecs, exact)})
-        del idx
-    if existing is not None:  # the product's own HNSW at this size: efSearch is a search-time knob
-        saved = existing.hnsw.efSearch
-        for ef in (16, 32, 64, 128):
-            existing.hnsw.efSearch = ef
-            rows.append({"kind": f"hnsw (product) M={existing.hnsw.nb_neighbors(1)} efSearch={ef}",
-                         **dense_probe(existing, qvecs, exact)})
-        existing.hnsw.efSearch = saved
-    nlist = int(4 * np.sqrt(n))
-    t = time.perf_counter()
-    quant = faiss.IndexFlatIP(dim)
-    ivf = faiss.IndexIVFFlat(quant, dim, nlist, faiss.METRIC_INNER_PRODUCT)
-    ivf.train(vectors[np.random.default_rng(0).permutation(n)[: 64 * nlist]])
-    ivf.add(vectors)
-    build = time.perf_counter() - t
-    for nprobe in (8, 16, 32, 64):
-        ivf.nprobe = nprobe
-        rows.append({"kind": f"ivf nlist={nlist} nprobe={nprobe}", "build_s": round(build, 1),
-                     **dense_probe(ivf, qvecs, exact)})
-    return rows
+def encode_all(encoder, texts: list[str], batch: int = 20_000) -> np.ndarray:
+    out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    for s in range(0, len(texts), batch):
+        out[s : s + batch] = encoder.encode_documents(texts[s : s + batch])
+    return out
 
 
 # ---------------------------------------------------------------- embedded store (the product path)
-def run_embedded(n: int, do_sweep: bool) -> dict:
+def run_embedded(n: int, memo: bool, kind: str = "auto") -> dict:
+    """Bulk build through the Store interface (`Batch.from_vectors` → `Index.write_batch`: BM25 tokens,
+    bm25s, FAISS, version folder), then `Index.search` as the product calls it (query encoding included)."""
+    from scale_ann import dense_probe, exact_topk
+
+    from planqa.index.base import Batch
+    from planqa.index.bm25 import default_tokenizer
     from planqa.index.factory import create_store
-    from planqa.index.faiss_store import VectorStore
     from planqa.index.index import Index
-    from planqa.index.texts import index_text
     from planqa.settings import Settings
 
     res: dict = {"store": "embedded", "n": n, "rss_start_mb": round(_rss_mb())}
@@ -163,37 +111,98 @@ def run_embedded(n: int, do_sweep: bool) -> dict:
     res["generate_s"] = round(time.perf_counter() - t, 1)
     res["docs"] = len(pairs)
     encoder = HashEncoder()
-    settings = Settings(home=WORK / f"embedded-{n}")
-    index = Index(settings, create_store(settings), None, encoder)
+    tokenizer = MemoTokenizer() if memo else default_tokenizer()
+    settings = Settings(home=WORK / f"embedded-{n}", index_kind=kind)
+    index = Index(settings, create_store(settings, tokenizer), None, encoder)
+    batch = Batch.from_vectors(pairs, np.zeros((sum(len(cs) for _r, cs in pairs), encoder.dim), np.float32),
+                               encoder.encoder_id, encoder.name, settings.index_kind, tokenizer.config_hash)
     t = time.perf_counter()
-    index.add_documents(pairs)  # the product's ingest path: encode, tokenise, FAISS + BM25, version folder
-    res["build_s"] = round(time.perf_counter() - t, 1)
+    batch.vectors[:] = encode_all(encoder, batch.texts)
+    res["encode_s"] = round(time.perf_counter() - t, 1)
+    marks: list[tuple[str, float]] = []
+    t = time.perf_counter()
+    index.write_batch(batch, lambda done, total, msg: marks.append((msg, time.perf_counter() - t)))
+    res["build_s"] = round(time.perf_counter() - t, 1)  # tokenise + bm25s + FAISS + write the version folder
+    res["tokenize_s"] = round(marks[-1][1], 1) if marks else None
+    if memo:
+        res["tokenizer"] = {"memo_hits": tokenizer.hits, "memo_misses": tokenizer.misses}
+        tokenizer._memo.clear()
     res["build_peak_rss_mb"] = round(_rss_mb())
     folder = index.version_dir
     res["disk_mb"] = round(_du_mb(folder)) if folder else None
     res["kind"] = index.manifest.index_kind
-    chunks = [c for _rec, cs in pairs for c in cs]
+    chunks = batch.chunks
     records = {rec["doc_id"]: rec for rec, _cs in pairs}
+    del batch
     qs = queries(chunks)
     rng = random.Random(2)
     filt = [rng.choice(list(records)) for _ in qs]
-    index.search(qs[0], k=K)  # warm-up
+    index.search(qs[0], k=K)  # warm-up (also builds the per-version name table)
     _, ms = _timed(lambda q: index.search(q, k=K, mode="hybrid"), qs)
     res["hybrid"] = _ms(ms)
     _, ms = _timed(lambda i: index.search(qs[i], k=K, mode="hybrid", doc_ids=[filt[i]]), range(len(qs)))
     res["hybrid_doc_filter"] = _ms(ms)
     _, ms = _timed(lambda q: index.search(q, k=K, mode="bm25"), qs)
     res["bm25_only"] = _ms(ms)
-    # Dense ANN vs exact on the same vectors, through the product's VectorStore (choose_kind + parameters).
-    vectors = encoder.encode_documents([index_text(c, records[c.doc_id]) for c in chunks])
+    # The store's own dense structure (choose_kind + parameters) against exact search on its vectors.
+    vstore = index._view.state.vectors
     qvecs = encoder.encode_queries(qs)
-    exact = exact_topk(vectors, qvecs)
-    store = VectorStore.build(vectors)
-    res["dense_ann"] = {"kind": store.kind, **dense_probe(store._index, qvecs, exact)}
-    if do_sweep:
-        res["sweep"] = sweep(vectors, qvecs, exact, store._index if store.kind == "hnsw" else None)
+    exact = exact_topk(vstore.vectors, qvecs)
+    res["dense_ann"] = {"kind": vstore.kind, **dense_probe(vstore._index, qvecs, exact)}
+    # The search-time knob over the same built structure (confirms the sweep's choice at this size).
+    knob, values = {"ivf": ("nprobe", (16, 32, 64, 128, 256)), "hnsw": ("efSearch", (64, 128, 256, 512))}.get(
+        vstore.kind, ("", ()))
+    holder = vstore._index.hnsw if vstore.kind == "hnsw" else vstore._index
+    res["dense_knob"] = []
+    for value in values:
+        saved = getattr(holder, knob)
+        setattr(holder, knob, value)
+        res["dense_knob"].append({knob: value, **dense_probe(vstore._index, qvecs, exact)})
+        setattr(holder, knob, saved)
     res["peak_rss_mb"] = round(_rss_mb())
     return res
+
+
+def run_serve(n: int) -> dict:
+    """A fresh process opening the embedded index written by the `embedded` run (what a restarted server
+    does): load time, resident memory, hybrid latency on the same queries."""
+    from planqa.index.factory import create_store
+    from planqa.index.index import Index
+    from planqa.settings import Settings
+
+    settings = Settings(home=WORK / f"embedded-{n}")
+    store = create_store(settings)
+    t = time.perf_counter()
+    view = store.current()
+    res: dict = {"store": "embedded-reopen", "n": n, "load_s": round(time.perf_counter() - t, 1),
+                 "rss_after_load_mb": round(_rss_mb())}
+    index = Index(settings, store, view, HashEncoder())
+    qs = queries(view.state.chunks)  # the same 300 queries as the build run
+    index.search(qs[0], k=K)
+    _, ms = _timed(lambda q: index.search(q, k=K, mode="hybrid"), qs)
+    res["hybrid"] = _ms(ms)
+    return res
+
+
+def run_sweep(n: int) -> dict:
+    """Dense parameter sweep only (no store), on the vectors and queries the store runs use."""
+    from scale_ann import exact_topk, sweep
+
+    from planqa.index.texts import index_text
+
+    pairs = list(synthetic_documents(n, load_templates(), seed=0))
+    records = {rec["doc_id"]: rec for rec, _cs in pairs}
+    chunks = [c for _rec, cs in pairs for c in cs]
+    encoder = HashEncoder()
+    t = time.perf_counter()
+    vectors = encode_all(encoder, [index_text(c, records[c.doc_id]) for c in chunks])
+    enc_s = time.perf_counter() - t
+    qs = queries(chunks)
+    qvecs = encoder.encode_queries(qs)
+    exact = exact_topk(vectors, qvecs)
+    del pairs, chunks, records
+    rows = sweep(vectors, qvecs, exact, log=lambda r: print(json.dumps(r), file=sys.stderr, flush=True))
+    return {"store": "sweep", "n": n, "encode_s": round(enc_s, 1), "sweep": rows}
 
 
 def use_rate() -> dict:
@@ -220,22 +229,26 @@ def use_rate() -> dict:
 
 # ---------------------------------------------------------------- driver
 def child(args) -> None:
-    if args.child == "use":
+    if args.child == "serve":
+        res = run_serve(args.n)
+    elif args.child == "sweep":
+        res = run_sweep(args.n)
+    elif args.child == "use":
         res = use_rate()
     elif args.child == "embedded":
-        res = run_embedded(args.n, args.sweep_here)
+        res = run_embedded(args.n, args.memo, args.kind)
     else:
         from scale_milvus import run_milvus
 
         res = run_milvus(args.n, WORK / f"milvus-{args.n}")
-    res["peak_rss_mb"] = round(_rss_mb())
+    res.setdefault("peak_rss_mb", round(_rss_mb()))
     print(json.dumps(res, ensure_ascii=False))
 
 
-def spawn(kind: str, n: int = 0, sweep_here: bool = False) -> dict:
-    WORK.mkdir(parents=True, exist_ok=True)
-    out = WORK / f"result-{kind}-{n}.json"
-    cmd = [sys.executable, __file__, "--child", kind, "--n", str(n)] + (["--sweep-here"] if sweep_here else [])
+def spawn(kind: str, n: int = 0, extra: tuple[str, ...] = ()) -> dict:
+    """One child process per (store, size); its result goes to bench/scale_runs/<store>-<n>.json."""
+    RUNS.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, __file__, "--child", kind, "--n", str(n), *extra]
     print("running", " ".join(cmd), flush=True)
     t = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
@@ -245,33 +258,39 @@ def spawn(kind: str, n: int = 0, sweep_here: bool = False) -> dict:
     else:
         res = json.loads(proc.stdout.strip().splitlines()[-1])
     res["wall_s"] = round(time.perf_counter() - t, 1)
-    out.write_text(json.dumps(res, ensure_ascii=False, indent=1), encoding="utf-8")
+    name = "use" if kind == "use" else f"{kind}-{n}"
+    (RUNS / f"{name}.json").write_text(json.dumps(res, ensure_ascii=False), encoding="utf-8")
     return res
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10k", help="comma-separated chunk counts, e.g. 10k,100k,1m")
-    ap.add_argument("--stores", default="embedded", help="embedded (milvus: not written yet)")
-    ap.add_argument("--sweep", default="", help="sizes at which to sweep HNSW/IVF parameters (embedded)")
+    ap.add_argument("--stores", default="embedded", help="embedded,milvus")
+    ap.add_argument("--sweep", default="", help="sizes at which to sweep HNSW/IVF parameters")
     ap.add_argument("--no-use", action="store_true", help="skip measuring USE's encoding rate")
-    ap.add_argument("--report", action="store_true", help="only print the stored results")
+    ap.add_argument("--report", action="store_true", help="only rewrite SCALE.md's tables from the stored results")
+    ap.add_argument("--kind", default="auto", help="embedded index kind (auto | flat | hnsw | ivf)")
+    ap.add_argument("--memo", action="store_true",
+                    help="memoised jieba blocks (identical tokens; makes 1 M fit a time box)")
     ap.add_argument("--child", default="", help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
-    ap.add_argument("--sweep-here", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         child(args)
         return
     if not args.report:
-        sweeps = {_size(s) for s in args.sweep.split(",") if s}
         if not args.no_use:
             spawn("use")
+        for n in [_size(s) for s in args.sweep.split(",") if s]:
+            spawn("sweep", n)
+        extra = ("--kind", args.kind) + (("--memo",) if args.memo else ())
         for n in [_size(s) for s in args.sizes.split(",") if s]:
             for store in args.stores.split(","):
-                spawn(store, n, sweep_here=store == "embedded" and n in sweeps)
-    for path in sorted(WORK.glob("result-*.json")):  # SCALE.md is written by hand from these for now
-        print(path.read_text(encoding="utf-8"))
+                spawn(store, n, extra if store == "embedded" else ())
+    import scale_report
+
+    scale_report.main()
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ import numpy as np
 
 from planqa.corpus.models import Chunk
 from planqa.corpus.sentences import split_sentences
+from planqa.index.bm25 import Tokenizer
 from planqa.index.encoders import Encoder
 
 DIM = 512  # USE multilingual v3
@@ -173,3 +174,37 @@ def recall_at_k(approx_scores: np.ndarray, exact_scores: np.ndarray, k: int = 10
     approx = np.asarray(approx_scores, dtype=np.float64)[:, :k]
     kth = np.asarray(exact_scores, dtype=np.float64)[:, k - 1 : k]
     return float(np.mean(np.sum(approx >= kth - tol, axis=1) / k))
+
+
+# jieba cuts every run of these characters on its own (jieba.re_han_default); the text between runs is
+# punctuation/space that it yields character by character.
+_JIEBA_BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")
+
+
+class MemoTokenizer(Tokenizer):
+    """The product tokenizer, remembering each jieba block's tokens. jieba segments every block
+    independently, so the tokens are identical (tests/test_bench_scale.py checks it); the synthetic corpus
+    repeats clauses across documents, so most blocks are hits. Used only to make the 1 M build fit the
+    time box: jieba itself runs at ~100-300 chunks/s here (reported in SCALE.md)."""
+
+    def __init__(self, max_entries: int = 3_000_000) -> None:
+        super().__init__()
+        self._memo: dict[str, list[str]] = {}
+        self._max = max_entries
+        self.hits = self.misses = 0
+
+    def tokenize(self, text: str) -> list[str]:
+        out: list[str] = []
+        for piece in _JIEBA_BLOCK.split(text):
+            if not piece:
+                continue
+            toks = self._memo.get(piece)
+            if toks is None:
+                toks = super().tokenize(piece)
+                self.misses += 1
+                if len(self._memo) < self._max:
+                    self._memo[piece] = toks
+            else:
+                self.hits += 1
+            out.extend(toks)
+        return out

@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import re
+import sys
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -50,7 +51,9 @@ class Tokenizer:
         for tok in self._jieba.cut_for_search(text):
             tok = tok.strip().lower()
             if tok and tok not in self.stopwords and not _JUNK.match(tok):
-                out.append(tok)
+                # Interned: ~100 tokens per chunk are kept per row for incremental updates; as separate
+                # str objects they would take ~7 GB at 1 M chunks, interned ~1 GB (bench/SCALE.md).
+                out.append(sys.intern(tok))
         return out
 
     def tokenize_many(self, texts: Sequence[str]) -> list[list[str]]:

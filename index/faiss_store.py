@@ -12,8 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
-# Below this many vectors an exact scan is both fast (a few ms) and exact; above it, approximate.
-AUTO_EXACT_MAX = 20_000
+# Chosen by measurement (bench/SCALE.md, 2 shared cores): an exact scan costs ~15 ms per query at 10 k
+# vectors and ~26 ms at 100 k (linear in n), while HNSW M=32 answers in ~1 ms at 100 k; so exact search
+# up to 10 k vectors (recall 1.0 at a cost that is still small), HNSW above.
+AUTO_EXACT_MAX = 10_000
+# HNSW parameters from the 100 k sweep: M=32 beat M=16 at every efSearch (recall and p95); efSearch 256
+# gave recall@10 0.89 at 1.1 ms p50 (64: 0.76 at 0.3 ms), confirmed at 1 M in bench/SCALE.md.
+HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 256
 KINDS = ("auto", "flat", "hnsw", "ivf")
 
 
@@ -88,17 +93,20 @@ def _build(vectors: np.ndarray, kind: str):
 
     n, dim = vectors.shape if vectors.ndim == 2 else (0, 0)
     if kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 64
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
     elif kind == "ivf":
-        # About 4·sqrt(n) lists, but never fewer than ~39 training points per list (FAISS's minimum).
-        nlist = max(1, min(int(4 * math.sqrt(max(n, 1))), n // 39 or 1))
+        # sqrt(n) lists (the 100 k sweep's best IVF recall: 0.92 at nprobe 128 of 316), never fewer than ~39
+        # training points per list (FAISS's minimum). k-means runs on a sample of 64 points per list: on all
+        # rows it would cost n·nlist·dim per iteration (an hour at 1 M on 2 cores) for no measured gain.
+        nlist = max(1, min(int(math.sqrt(max(n, 1))), n // 39 or 1))
         quantizer = faiss.IndexFlatIP(dim)
         index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
         if n:
-            index.train(vectors)
-        index.nprobe = max(1, min(nlist, 16))
+            sample = np.random.default_rng(0).permutation(n)[: 64 * nlist] if n > 64 * nlist else slice(None)
+            index.train(np.ascontiguousarray(vectors[sample]))
+        index.nprobe = max(1, min(nlist, max(16, nlist // 8)))  # an eighth of the lists (SCALE.md)
     else:
         index = faiss.IndexFlatIP(dim)
     if n:

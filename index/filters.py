@@ -38,25 +38,35 @@ def docs_in_regions(documents: dict[str, dict], regions: Iterable[str]) -> set[s
     return {doc_id for doc_id, rec in documents.items() if region_names(rec) & wanted}
 
 
-def named_groups(query: str, documents: dict[str, dict]) -> list[set[str]]:
-    """Groups of doc_ids the question names, in the order the names appear in the question.
-
-    A name is a document's region (晋城市 / 晋城) or its full title. Names found inside a longer
-    found name (青海 inside 青海省) count once.
-    """
-    spans: dict[str, tuple[int, set[str]]] = {}
+def document_names(documents: dict[str, dict]) -> dict[tuple[str, str], set[str]]:
+    """(name, group key) -> doc_ids, in document order: every name `named_groups` looks for. Built once per
+    index version (Index caches it): recomputing it per question cost 30-60 ms at 7 000 documents."""
+    table: dict[tuple[str, str], set[str]] = {}
     for doc_id, rec in documents.items():
         names = region_names(rec)
         title = (rec.get("title") or "").strip()
         if len(title) >= 6:
             names.add(title)
         for name in names:
-            pos = query.find(name)
-            if pos < 0:
-                continue
             key = title if name == title else _SUFFIX.sub("", name)
-            first, ids = spans.get(key, (pos, set()))
-            spans[key] = (min(first, pos), ids | {doc_id})
+            table.setdefault((name, key), set()).add(doc_id)
+    return table
+
+
+def named_groups(query: str, documents: dict[str, dict],
+                 names: dict[tuple[str, str], set[str]] | None = None) -> list[set[str]]:
+    """Groups of doc_ids the question names, in the order the names appear in the question.
+
+    A name is a document's region (晋城市 / 晋城) or its full title. Names found inside a longer
+    found name (青海 inside 青海省) count once. `names` is `document_names(documents)` when cached.
+    """
+    spans: dict[str, tuple[int, set[str]]] = {}
+    for (name, key), doc_ids in (names if names is not None else document_names(documents)).items():
+        pos = query.find(name)
+        if pos < 0:
+            continue
+        first, ids = spans.get(key, (pos, set()))
+        spans[key] = (min(first, pos), ids | doc_ids)
     ordered = sorted(spans.items(), key=lambda kv: kv[1][0])
     groups: list[set[str]] = []
     for _key, (_pos, ids) in ordered:

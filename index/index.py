@@ -30,6 +30,7 @@ class Index:
             make_manifest([], 0, encoder.encoder_id, encoder.name, encoder.dim, settings.index_kind, "",
                           encoder.fallback, encoder.note))
         self.last_report: IngestReport | None = None  # of the last update (the CLI shows its errors)
+        self._names_of: tuple[str, dict | None] = ("", None)  # (version, filters.document_names) cache
 
     # ---------- what the index holds ----------
     @property
@@ -123,7 +124,8 @@ class Index:
         kind_set = set(kinds) if kinds else None
         q = Query(query, lambda text: self.encoder.encode_queries([text])[0], self.settings.fusion,
                   self.settings.bm25_weight)
-        groups = filters.named_groups(query, docs) if diversify and not doc_ids and not regions else []
+        groups = (filters.named_groups(query, docs, self._names(view))
+                  if diversify and not doc_ids and not regions else [])
         if not groups:
             return self._hits(docs, view.search(q, k, mode, allowed, kind_set))
         lists = [view.search(q, k, mode, g, kind_set) for g in groups]
@@ -135,6 +137,14 @@ class Index:
                     by_id[s.chunk.chunk_id] = s
                     ids.append(s.chunk.chunk_id)
         return self._hits(docs, [by_id[i] for i in ids])
+
+    def _names(self, view: StoreView) -> dict:
+        """The names questions can use for documents, computed once per version (see filters)."""
+        if not view.version:  # an unnamed (in-memory) version: nothing to key a cache on
+            return filters.document_names(view.documents())
+        if self._names_of[0] != view.version or self._names_of[1] is None:
+            self._names_of = (view.version, filters.document_names(view.documents()))
+        return self._names_of[1]
 
     @staticmethod
     def _hits(docs: dict[str, dict], scored: Sequence[Scored]) -> list[Hit]:
