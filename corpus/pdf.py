@@ -9,7 +9,12 @@ in order with its tables in place. Then, across pages:
   recurs (digits masked) on many pages. They would otherwise be glued into sentences by the line-break
   repair and split tables.
 - a table that ends a page and a table with the same column count that opens the next page are one
-  table; the continuation's first row is dropped when it repeats the header.
+  table; the continuation's first row is dropped when it repeats the header. A row split by the page
+  break (LibreOffice lets a tall row run over: "1. 企业经营管理人 | 2.4 | 3.2 | 预期性" at the foot of a
+  page, "才（万人） | | | |" on top of the next) is joined back: a first row whose text sits only in
+  columns where the previous row has text, in at most half of them, every other column an empty cell
+  of its own. A row that is one cell merged across the table (pdfplumber gives None for the spanned
+  columns) is a group label ("二、人力资源开发") starting on the new page, and stays a row.
 
 Page numbers: a page that prints its number (the page-number line found above) gets that number, so a
 citation names the page a reader finds on paper; other pages get a number extrapolated from the nearest
@@ -45,6 +50,7 @@ class PageLine:
     top: float  # y of the line's top edge, for ordering and for telling top from bottom
     rows: list[list[str]] | None = None
     row_pages: list[int] = field(default_factory=list)  # physical page of each row (tables merged over pages)
+    row_spans: list[bool] = field(default_factory=list)  # per row: has a cell merged across columns
 
 
 @dataclass
@@ -72,6 +78,15 @@ def _cell(text: str | None) -> str:
     return re.sub(r"\s*\n\s*", "", text or "").replace("|", "｜")
 
 
+def table_line(extracted: list[list[str | None]], top: float, page_number: int) -> PageLine | None:
+    """A ruled table as pdfplumber's `Table.extract()` gives it (None where a merged cell spans)."""
+    raw = [row for row in extracted if any(row)]
+    if not raw:
+        return None
+    return PageLine("", top, [[_cell(c) for c in row] for row in raw], [page_number] * len(raw),
+                    [None in row for row in raw])
+
+
 def _page_lines(page) -> tuple[list[PageLine], float | None]:
     """Lines and tables of one page in reading order, and the OCR confidence when the page was OCRed."""
     tables = page.find_tables()
@@ -85,10 +100,9 @@ def _page_lines(page) -> tuple[list[PageLine], float | None]:
     items = [PageLine(ln["text"], ln["top"]) for ln in body.extract_text_lines(return_chars=False)
              if ln["text"].strip()]
     for table in tables:
-        rows = [[_cell(c) for c in row] for row in table.extract()]
-        rows = [r for r in rows if any(r)]
-        if rows:
-            items.append(PageLine("", table.bbox[1], rows, [page.page_number] * len(rows)))
+        line = table_line(table.extract(), table.bbox[1], page.page_number)
+        if line is not None:
+            items.append(line)
     if not tables and sum(len(it.text) for it in items) < MIN_TEXT_CHARS:
         scanned = ocr_pdf_page(page)  # None unless the page is an image with no real text layer
         if scanned is not None:
@@ -148,6 +162,16 @@ def strip_headers_footers(pages: list[list[PageLine]]) -> tuple[list[int | None]
     return printed, removed
 
 
+def _is_split_rest(row: list[str], spans: bool, previous: list[str]) -> bool:
+    """Is `row`, opening a page, the rest of `previous`, the row that ended the page before?"""
+    filled = {c for c, text in enumerate(row) if text.strip()}
+    before = {c for c, text in enumerate(previous) if text.strip()}
+    # only the tall cells run over (typically the one long name): the rest holds at most half of the
+    # previous row's values. A next data row fills (almost) all of them, also under a group label
+    # written once per block (its first cell empty).
+    return not spans and bool(filled) and filled <= before and 2 * len(filled) <= len(before)
+
+
 def merge_continued_tables(pages: list[list[PageLine]]) -> int:
     """Join a table that ends a page with a same-width table opening the next page; returns merges."""
     merged = 0
@@ -156,11 +180,17 @@ def merge_continued_tables(pages: list[list[PageLine]]) -> int:
         if last is not None and items and items[0].rows is not None \
                 and len(items[0].rows[0]) == len(last.rows[0]):
             cont = items.pop(0)
-            rows, pages_of = cont.rows, cont.row_pages
+            rows, pages_of, spans = cont.rows, cont.row_pages, cont.row_spans
             if [_edge_key(c) for c in rows[0]] == [_edge_key(c) for c in last.rows[0]]:
-                rows, pages_of = rows[1:], pages_of[1:]  # the header row repeated on the new page
+                # the header row repeated on the new page
+                rows, pages_of, spans = rows[1:], pages_of[1:], spans[1:]
+            if rows and _is_split_rest(rows[0], spans[0], last.rows[-1]):
+                # Chinese needs no space where the break cut the cell's text (as within a cell)
+                last.rows[-1] = [a + b.strip() for a, b in zip(last.rows[-1], rows[0], strict=True)]
+                rows, pages_of, spans = rows[1:], pages_of[1:], spans[1:]
             last.rows.extend(rows)
             last.row_pages.extend(pages_of)
+            last.row_spans.extend(spans)
             merged += 1
             if items:  # the table ended on this page after all
                 last = None

@@ -8,7 +8,7 @@ found later by the same text rules as TXT. What a naive `paragraph.text` loses, 
   rebuilt from the level's format and counter and put back in front of the paragraph.
 - soft line breaks (w:br) inside a paragraph: split into lines, as a TXT file has them.
 - content controls (w:sdt) around body paragraphs: walked into, not skipped.
-- tables: one "cell | cell |" line per row, a merged cell written once; a one-column table is a
+- tables: one "cell | cell |" line per row, a merged cell (across or down) written once; a one-column table is a
   frame around text (a 专栏 box), so its paragraphs are lines, not one glued cell.
 """
 
@@ -188,14 +188,18 @@ def _body_children(parent):
 
 
 def _table_lines(table) -> list[str]:
+    from docx.table import _Cell
+
     rows: list[list] = []
     for row in table.rows:
-        # a cell merged across columns is returned once per grid column it spans: its text goes in the
-        # first, the spanned columns stay empty (as a TXT export writes a group row "一、人才发展 | | |")
-        cells, seen = [], set()
-        for cell in row.cells:
-            cells.append(None if id(cell._tc) in seen else cell)
-            seen.add(id(cell._tc))
+        # a merged cell is written once, in its first grid position; the positions it spans stay empty.
+        # Across columns (w:gridSpan) as a TXT export writes a group row "一、人才发展 | | |"; down a
+        # column (w:vMerge="continue", which python-docx's row.cells answers with the cell above) as a
+        # TXT writes a group label once per block, not once per row.
+        cells: list = [None] * row.grid_cols_before
+        for tc in row._tr.tc_lst:
+            first = None if tc.vMerge == "continue" else _Cell(tc, table)
+            cells.extend([first] + [None] * (tc.grid_span - 1))
         rows.append(cells)
     if all(sum(c is not None for c in cells) <= 1 for cells in rows):  # a frame around text, not data
         return [p.text for cells in rows for c in cells if c is not None for p in c.paragraphs] + [""]

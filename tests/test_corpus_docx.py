@@ -143,3 +143,55 @@ def test_number_formats():
     assert [format_number(n, "chineseCounting") for n in (1, 10, 11, 20, 23)] == ["一", "十", "十一", "二十", "二十三"]
     assert format_number(3, "decimalEnclosedCircle") == "③"
     assert format_number(4, "upperRoman") == "IV"
+
+
+MERGED_GROUP_TXT = """某市就业和教育发展“十四五”规划
+
+第一章 主要目标
+
+到2025年，就业更加充分，教育更加公平。
+
+某市“十四五”时期主要指标
+
+项目\t指标名称\t单位\t2020年\t2025年\t属性
+就业\t城镇新增就业\t万人\t2.1\t2.5\t预期性
+\t城镇调查失业率\t%\t5.2\t5.5\t预期性
+教育\t劳动年龄人口平均受教育年限\t年\t11.2\t12\t约束性
+\t高中阶段教育毛入学率\t%\t95\t97\t预期性
+\t高等教育毛入学率\t%\t50\t60\t预期性
+
+第二章 主要任务
+
+稳定和扩大就业。
+"""
+
+
+def test_a_group_label_merged_down_a_column_reads_as_the_txt_table(tmp_path):
+    """Word's "merge cells" down the 项目 column keeps the label in the first cell only (w:vMerge); the
+    rows must come out with that label as their group, as the TXT writes the label once per block."""
+    txt = tmp_path / "plan.txt"
+    txt.write_text(MERGED_GROUP_TXT, encoding="utf-8")
+    lines = MERGED_GROUP_TXT.split("\n")
+    start = lines.index("某市“十四五”时期主要指标")
+    rows = [ln.split("\t") for ln in lines[start + 2:start + 8]]
+    document = docx.Document()
+    for line in lines[:start + 1]:
+        document.add_paragraph(line)
+    grid = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value:
+                grid.cell(r, c).text = value
+    for top, bottom in ((1, 2), (3, 5)):  # each group label merged down over its block
+        label = grid.cell(top, 0).text
+        grid.cell(top, 0).merge(grid.cell(bottom, 0)).text = label
+    for line in lines[start + 8:]:
+        document.add_paragraph(line)
+    path = tmp_path / "plan.docx"
+    document.save(str(path))
+    assert 'w:vMerge w:val="restart"' in grid._tbl.xml  # python-docx wrote a real vertical merge
+
+    want = [c.text for c in build_corpus([txt]).chunks if c.kind == "table"]
+    got = [c.text for c in build_corpus([path]).chunks if c.kind == "table"]
+    assert len(want) == 5 and " · 就业 · 城镇调查失业率" in want[1] and " · 教育 · 高等教育毛入学率" in want[4]
+    assert got == want

@@ -19,7 +19,7 @@ from docids import JC
 
 from planqa.corpus import build_corpus
 from planqa.corpus.normalize import map_radicals
-from planqa.corpus.pdf import page_number_in, read_pdf
+from planqa.corpus.pdf import PageLine, merge_continued_tables, page_number_in, read_pdf, table_line
 from planqa.settings import DEMO_CORPUS, Settings
 from planqa.ui.render import quality_summary
 
@@ -262,3 +262,42 @@ def test_library_warnings_go_to_the_log_file_not_the_terminal(tmp_path, pdfs, ca
     assert "FontBBox" not in out + err and "pdfminer" not in out + err
     log = (tmp_path / "logs" / "planqa.log").read_text(encoding="utf-8")
     assert "FontBBox" in log  # kept for whoever debugs an extraction
+
+
+# The foot of page 5 and the top of page 6 of the 济源 plan as LibreOffice exports its DOCX: the row
+# "1. 企业经营管理人才（万人）" runs over the page break, and pdfplumber's Table.extract() gives its rest
+# as a row of its own (real cells, empty) while a group label is one cell merged across (None).
+LO_PAGE_FOOT = [["指标", "2020年", "2025年", "属性"], ["一、人才发展", None, None, None],
+                ["1. 企业经营管理人", "2.4", "3.2", "预期性"]]
+LO_PAGE_TOP = [["才（万人）", "", "", ""], ["2. 专业技术人才\n（万人）", "2.5", "3.4", "预期性"]]
+
+
+def _two_pages(foot, top):
+    return [[PageLine("正文。", 100), table_line(foot, 700, 5)], [table_line(top, 71, 6), PageLine("正文。", 300)]]
+
+
+def test_a_row_split_by_the_page_break_is_joined_back():
+    pages = _two_pages(LO_PAGE_FOOT, LO_PAGE_TOP)
+    assert merge_continued_tables(pages) == 1
+    table = pages[0][1]
+    assert table.rows == [["指标", "2020年", "2025年", "属性"], ["一、人才发展", "", "", ""],
+                          ["1. 企业经营管理人才（万人）", "2.4", "3.2", "预期性"],
+                          ["2. 专业技术人才（万人）", "2.5", "3.4", "预期性"]]
+    assert table.row_pages == [5, 5, 5, 6]
+
+
+def test_a_group_label_or_a_full_row_opening_the_page_stays_a_row():
+    group = [["二、人力资源开发", None, None, None], ["9. 技能人才总量（万人）", "13.4", "23.01", "预期性"]]
+    full = [["2. 专业技术人才（万人）", "2.5", "3.4", "预期性"]]
+    # a data row under a group label written once per block: its first cell is empty
+    unlabelled = [["", "专业技术人才（万人）", "2.5", "3.4", "预期性"]]
+    labelled_foot = [["项目", "指标", "2020年", "2025年", "属性"],
+                     ["人才", "企业经营管理人才（万人）", "2.4", "3.2", "预期性"]]
+    # text in a column where the previous row has none: not the rest of that row
+    other_column = [["", "", "", "约束性"]]
+    foot = [*LO_PAGE_FOOT[:2], ["1. 企业经营管理人才（万人）", "2.4", "3.2", ""]]
+    for top, last in ((group, LO_PAGE_FOOT), (full, LO_PAGE_FOOT), (unlabelled, labelled_foot),
+                      (other_column, foot)):
+        pages = _two_pages(last, top)
+        merge_continued_tables(pages)
+        assert len(pages[0][1].rows) == len(last) + len(top)
