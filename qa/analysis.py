@@ -32,12 +32,14 @@ _TARGET = re.compile(r"目标|到20\d\d|要[达到提扩建]|力争|计划|预�
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _QUOTED_TITLE = re.compile(r"《([^》]{2,60})》")
 # Place-like words that name no particular plan (jieba tags them ns too).
-_GENERIC_TEXT = ("中国 全国 国家 我国 全省 全市 全县 全区 本省 本市 各地 地方 城乡 农村 城市 中部 东部 西部 "
+_GENERIC_TEXT = ("中国 全国 国家 我国 全省 全市 全县 全区 本省 本市 各地 地方 城乡 城镇 农村 城市 中部 东部 西部 "
                             "黄河 长江 国际 国内 海外 境外 省内 市内 县域 中西部 京津冀")
 _GENERIC_PLACES = frozenset(_GENERIC_TEXT.split())
 _PLACE_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|省|市|县|区|州|盟)$")
 _SPLIT = re.compile(r"[和与及、跟同对在的,，。？?！!：:；;\s“”\"]+")
 _LEADING_ADMIN = re.compile(r"(?:^|[^\u4e00-\u9fa5])([\u4e00-\u9fa5]{2,3}?(?:省|市|县|自治区|自治州))")
+# "<place>的…规划": the question asks for that place's own plan (same clause, a plan noun after the name).
+_OWN_PLAN = r"[^，,。？?；;]{0,16}?(?:规划|计划|纲要|方案)"
 _ADMIN_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,6}?)(?:省|市|县|自治区|自治州)")
 
 
@@ -49,6 +51,7 @@ class Analysis:
     places: list[str] = field(default_factory=list)  # named places the corpus covers
     unknown_places: list[str] = field(default_factory=list)  # named places no document is about
     unknown_titles: list[str] = field(default_factory=list)  # 《…》 titles no document matches
+    named: bool = False  # doc_ids come from a place or 《title》 the question names (not from a keyword)
     years: list[str] = field(default_factory=list)
     quoted: list[str] = field(default_factory=list)  # “…” names the question quotes (“三个百场”): one term each
     terms: list[str] = field(default_factory=list)  # content terms to find in the evidence
@@ -143,14 +146,21 @@ def analyse(question: str, catalog: Catalog) -> Analysis:
         if ids:
             a.places.append(name)
             a.doc_ids.extend(i for i in ids if i not in a.doc_ids)
-        elif not catalog.mentions(place_alias(name), min_chunks=1):  # mentioned: a sub-region, not a stranger
+        # a place the corpus never mentions, or a sub-region's own plan ("洛阳市的就业规划"): not in the corpus;
+        # one it mentions otherwise is a sub-region of a plan
+        elif not catalog.mentions(place_alias(name), min_chunks=1) or re.search(re.escape(name) + _OWN_PLAN, q):
             a.unknown_places.append(name)
+    a.named = bool(a.doc_ids)
     if len(a.places) > 1:  # answer in the order the question names them ("忻州和晋城…": 忻州 first)
         a.places.sort(key=lambda p: (q.find(place_alias(p)) % (len(q) + 1)))
         a.doc_ids = list(dict.fromkeys(i for p in a.places for i in catalog.docs_for_place(p)))
     for t in _QUOTED_TITLE.findall(q):
         doc_id = catalog.doc_for_title(t)
+        own = catalog.places_of(doc_id) if doc_id else []
+        if own and not any(p in q for p in own):  # 《“十四五”就业促进规划》 is no city's plan of that name
+            doc_id = ""
         if doc_id:
+            a.named = True
             if doc_id not in a.doc_ids:
                 a.doc_ids.append(doc_id)
         else:

@@ -19,17 +19,19 @@ from planqa.qa.asks import Ask, asks_of
 from planqa.qa.catalog import Catalog
 from planqa.qa.citations import CitationBuilder, check_answer
 from planqa.qa.draft import Draft, display_title, where
-from planqa.qa.features import Candidate, candidates, figure_for
+from planqa.qa.features import STRICT_UNITS, Candidate, candidates, clause_figures, unit_fits
 from planqa.qa.lookups import Lookups
 from planqa.qa.match import Matcher
 from planqa.qa.refusal import NEAREST, NOT_FOUND, ask_reason
 from planqa.qa.sentences import clean_for_answer, with_marker
-from planqa.qa.terms import content_terms
+from planqa.qa.terms import bigrams, content_terms
 
 SearchFn = Callable[..., list[Hit]]
 _MAX_ITEMS = {"measure": 3, "general": 2, "number": 2, "chapter": 1, "which": 1}
 GATHER_EXTRA = 4  # chunks beyond top_k whose sentences are scored: paraphrases rank the answer lower
-_LOWER = re.compile(r"[低少小慢弱晚]")
+# The result word of a comparison: the adjective the ask uses (更多 for "哪边多", 更高 for "谁最高").
+_ADJ = re.compile(r"(?:更|最|比较)?([高低多少大小快慢强弱早晚重勤])")
+_LOWER = frozenset("低少小慢弱晚")
 
 
 @dataclass
@@ -39,6 +41,16 @@ class Scored:
     ask: Ask
     terms: list[str]
     items: list[Candidate] = field(default_factory=list)
+
+
+@dataclass
+class Figure:
+    """A figure a number ask cited: value, unit, citation marker, how well it fits the indicator asked."""
+
+    value: str
+    unit: str
+    n: int
+    score: float
 
 
 @dataclass
@@ -88,7 +100,8 @@ class Answerer:
         builder = CitationBuilder(self.catalog.meta)
         docs = scope if scope and len(scope) >= 2 and a.qtype == "comparison" else None
         lines: list[tuple[str, str]] = []  # (answer line, "") or ("", refusal reason), in the question's order
-        figures_by_doc: dict[str, tuple[str, str, int]] = {}
+        figures_by_doc: dict[str, list[Figure]] = {}  # a number ask's cited figures, for "哪个更高"
+        shown: set[str] = set()  # sentences already in the answer: a later ask cites them, never repeats them
         for ask in asks:
             if ask.qtype == "which":
                 line = self._which(ask, figures_by_doc)
@@ -96,7 +109,7 @@ class Answerer:
                 continue
             for doc in docs or [None]:
                 line, reason = self._one(ask, a, subplaces, [doc] if doc else scope, regions, builder,
-                                         figures_by_doc)
+                                         figures_by_doc, shown)
                 if reason and doc and not reason.startswith("《"):
                     reason = f"《{display_title(self.catalog.title(doc))}》{reason}"
                 lines.append((line, reason))
@@ -108,7 +121,7 @@ class Answerer:
         return Draft(text, builder, strength=1.0)
 
     def _one(self, ask: Ask, a: Analysis, subplaces: list[str], scope, regions, builder: CitationBuilder,
-             figures_by_doc: dict) -> tuple[str, str]:
+             figures_by_doc: dict, shown: set[str]) -> tuple[str, str]:
         """(answer line, "") or ("", refusal reason) for one ask in one scope."""
         if ask.qtype == "metadata":
             return self._metadata(ask, a, scope, builder)
@@ -125,13 +138,19 @@ class Answerer:
             return "", ask_reason(ask, scored, subplaces, self.catalog, scope)
         best = picked[0]
         title = display_title(self.catalog.title(best.chunk.doc_id))
-        parts = []
+        parts, again = [], []
         for c in picked:
             n = builder.cite(c.chunk, c.text, c.hit_score)
-            parts.append(with_marker(clean_for_answer(c.text), n))
-            fig = figure_for(c.text, ask.tense)
-            if fig and c.chunk.doc_id not in figures_by_doc and ask.qtype == "number":
-                figures_by_doc[c.chunk.doc_id] = (*fig, n)
+            if c.text in shown:
+                again.append(f"[{n}]")
+            else:
+                shown.add(c.text)
+                parts.append(with_marker(clean_for_answer(c.text), n))
+            if ask.qtype == "number":  # the ask's first sentence counts most
+                figs = self._figures(c, n, ask, scored.terms, rank=len(figures_by_doc.get(c.chunk.doc_id, [])) > 0)
+                figures_by_doc.setdefault(c.chunk.doc_id, []).extend(figs)
+        if not parts:  # every sentence of this ask already answers an earlier one: point at it
+            return f"《{title}》：见上文{''.join(again)}。", ""
         if ask.qtype == "chapter":
             return f"《{title}》中，相关内容位于{where(best.chunk) or '正文开头部分'}：{parts[0]}", ""
         if ask.qtype == "measure" and len(parts) > 1:
@@ -143,6 +162,8 @@ class Answerer:
         thr = self.model.threshold
         if not items or items[0].p < thr:
             return []
+        if scored.ask.qtype == "number" and scored.ask.unit:  # among answers, a figure in the unit asked leads
+            items = sorted((c for c in items if c.p >= thr), key=lambda c: (c.features["unit_fit"] == 0, -c.p))
         limit = _MAX_ITEMS.get(scored.ask.qtype, 2)
         out = [items[0]]
         for c in items[1:]:
@@ -159,15 +180,57 @@ class Answerer:
         draft = Lookups(self.catalog, 0.6).metadata(ask_a, scope or a.doc_ids or None, builder)
         return (draft.text, "") if not draft.refusal else ("", draft.refusal)
 
-    def _which(self, ask: Ask, figures_by_doc: dict[str, tuple[str, str, int]]) -> str:
-        """"哪个更高": computed from the figures the previous ask cited, when they share a unit."""
-        if len(figures_by_doc) < 2 or len({u for _, u, _ in figures_by_doc.values()}) != 1:
+    def _figures(self, c: Candidate, n: int, ask: Ask, terms: list[str], rank: bool) -> list[Figure]:
+        """The sentence's figures, each scored by how well its label names the indicator asked (shared
+        character bigrams with the ask's terms and their synonyms), its tense and its unit."""
+        want = set().union(*(bigrams(t) for t in self.matcher.expand(terms))) if terms else set()
+        out = []
+        for own, prev, v, u, tense in clause_figures(c.text, ask.tense):  # its own clause names it first
+            fit = (len(want & bigrams(own)) + 0.3 * len(want & bigrams(prev) - bigrams(own))) / max(len(want), 1)
+            unit = 1.0 if not ask.unit or unit_fits(ask.unit, [u]) else 0.0
+            out.append(Figure(v, u, n, 0.5 * fit + tense + 0.5 * unit + c.p - 0.5 * rank))
+        return out
+
+    def _which(self, ask: Ask, figures_by_doc: dict[str, list[Figure]]) -> str:
+        """"哪个更高 / 哪边多 / 是否一样": computed from the figures the previous ask cited — per document the
+        best-labelled figure, in the base unit all documents share (never across units)."""
+        if len(figures_by_doc) < 2:
             return ""
-        rows = [(float(v), v, u, n, d) for d, (v, u, n) in figures_by_doc.items()]
-        pick = min(rows) if _LOWER.search(ask.text) else max(rows)
-        listed = "，".join(f"《{display_title(self.catalog.title(d))}》为{v}{u}[{n}]" for _, v, u, n, d in rows)
-        word = "更低" if _LOWER.search(ask.text) else "更高"
-        return f"比较：{listed}；《{display_title(self.catalog.title(pick[4]))}》{word}。"
+        by_unit: dict[str, dict[str, Figure]] = {}
+        for d, figs in figures_by_doc.items():
+            for f in figs:
+                best = by_unit.setdefault(_scaled(u=f.unit)[1], {})
+                if d not in best or f.score > best[d].score:
+                    best[d] = f
+        shared = [u for u, per in by_unit.items() if len(per) == len(figures_by_doc)]
+        if not shared:
+            return ""
+        unit = max(shared, key=lambda u: sum(f.score for f in by_unit[u].values()))
+        rows = [(_scaled(f.value, f.unit)[0], f, d) for d, f in by_unit[unit].items()]
+        listed = "，".join(f"{self._name(d)}为{f.value}{f.unit}[{f.n}]" for _, f, d in rows)
+        if len({x for x, _, _ in rows}) == 1:
+            return f"比较：{listed}；{'、'.join(self._name(d) for *_, d in rows)}一样。"
+        m = _ADJ.search(ask.text)
+        adj = m.group(1) if m else "高"
+        most = "最" if m and m.group(0).startswith("最") else "更"  # the degree the question asks in
+        pick = min(rows, key=lambda r: r[0]) if adj in _LOWER else max(rows, key=lambda r: r[0])
+        verdict = "不一样，" if re.search(r"一样|相同", ask.text) else ""
+        return f"比较：{listed}；{verdict}{self._name(pick[2])}{most}{adj}。"
+
+    def _name(self, doc_id: str) -> str:
+        """A document as a comparison names it: its place (济源), else its short title."""
+        places = sorted(self.catalog.places_of(doc_id), key=len)
+        return place_alias(places[0]) if places else f"《{display_title(self.catalog.title(doc_id))}》"
+
+
+_MAGNITUDE = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
+
+
+def _scaled(v: str = "0", u: str = "") -> tuple[float, str]:
+    """3.5万家 → (35000, 家): figures compare in their base unit."""
+    if u[:1] in _MAGNITUDE and len(u) > 1:
+        return float(v) * _MAGNITUDE[u[0]], u[1:]
+    return float(v), u
 
 
 def eligible(ask: Ask, c: Candidate) -> bool:
@@ -178,5 +241,7 @@ def eligible(ask: Ask, c: Candidate) -> bool:
     if f["place_fit"] == 0 or f["year_fit"] == 0 or f["title_like"] >= 0.6:
         return False
     if ask.qtype == "number":
-        return f["type_fit"] > 0 and (ask.tense != "past" or f["tense_fit"] > 0)
+        # a share or a sum of money is answered only by a figure in that unit, never by a head count
+        exact_unit = ask.unit in STRICT_UNITS and f["unit_fit"] == 0
+        return f["type_fit"] > 0 and not exact_unit and (ask.tense != "past" or f["tense_fit"] > 0)
     return True

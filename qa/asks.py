@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 _METADATA = re.compile(r"文号|字号|发文机关|印发|发布|公布|成文|哪[个些家](?:部门|单位|机关)|哪一?天|日期|(?:什么|啥)时候(?:印发|发布|出台|发|公布)|发文|"
                        r"标题|全称|制定机关|施行")
 _CHAPTER = re.compile(r"哪一?[章节篇部]|第几[章节部]|哪个(?:章节|部分)|哪一部分|什么章节|第[一二三四五六七八九十\d]+[章节]")
-_WHICH = re.compile(r"哪个(?:地方|地区|省|市|文件|规划)?(?:更|最|比较)?[高低多少大小快慢强弱早晚]|谁(?:更|最)[高低多少大小]|孰")
+# "哪个更高 / 哪边多 / 谁定得最高 / 是不是一样": a comparison of the figures the other asks cite.
+_WHICH = re.compile(r"(?:哪(?:个|边|家|里|方|一方|一个|地)|谁)(?:地方|地区|省|市|文件|规划|的目标|的任务|定得|的)?"
+                    r"(?:更|最|比较)?[高低多少大小快慢强弱早晚重勤]|孰|(?:是不是|是否)一样|一样吗|相同吗")
 _NUMBER = re.compile(r"多少|几[个所家项名万亿条套次位%]|比例|比重|占比|百分|目标值|数值|人数|个数|[高低多]于?多少|达到?几|几成")
 _MEASURE = re.compile(r"措施|举措|怎么|如何|怎样|哪些|做法|途径|办法|路径|干什么|做什么|干啥|打算|手段|什么样")
 _ASK_WORD = re.compile("|".join(p.pattern for p in (_METADATA, _CHAPTER, _WHICH, _NUMBER, _MEASURE))
@@ -27,7 +29,7 @@ _PERIOD_END = {"一": "2010", "二": "2015", "三": "2020", "四": "2025", "五"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _PAST = re.compile(r"截至|截止|十三五|已经|现有|目前|过去|近[几五]年|以来|基数|基期|原来|当时|之前|上一?个?五年|上一?轮|累计")
 # The unit a number ask expects, from generic measure words (a share, people, money, places, items).
-_UNITS = [("%", re.compile(r"比例|比重|占比|百分|率|几成")),
+_UNITS = [("%", re.compile(r"比例|比重|占比|百分|率|几成|占[^，,？?]{0,8}?(?:多少|几)")),
           ("元", re.compile(r"多少钱|经费|资金|投入|亿元|万元|金额|补贴|补助")),
           ("人", re.compile(r"多少(?:个)?人|几个人|人数|多少名|几名|多少位|几位|人才|人员|学生|教师|劳动者|毕业生|工人")),
           ("所", re.compile(r"几所|多少所|学校|院校|高校")), ("个", re.compile(r"几个|多少个|多少家|几家|多少项|几项")),
@@ -114,4 +116,8 @@ def asks_of(question: str, subject: list[str]) -> list[Ask]:
         if ask.qtype == "metadata":
             ask.fields = metadata_fields(text)
         out.append(ask)
+    if out and not any(x.qtype == "number" for x in out) and out[0].qtype == "which":
+        # "…的分成下限，甲和乙是不是一样？": the figures to compare are asked in the same clause
+        out.insert(0, Ask(text=out[0].text, qtype="number", years=out[0].years, tense=out[0].tense,
+                          unit=out[0].unit))
     return out

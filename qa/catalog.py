@@ -90,6 +90,10 @@ class Catalog:
                     ids = ids | val
         return sorted(ids)
 
+    def places_of(self, doc_id: str) -> list[str]:
+        """The place aliases a document is about (its region, the places in its title)."""
+        return [p for p, ids in self.places.items() if doc_id in ids and len(p) >= 2]
+
     def national_docs(self) -> list[str]:
         """Documents of the whole country (region 全国 / 国家): what "国家…规划" refers to."""
         return sorted(d for d, m in self.docs.items() if (m.get("region") or "") in ("全国", "国家", "中国"))

@@ -15,7 +15,7 @@ from planqa.qa.followup import looks_like_followup, normalize_history, rewrite
 from planqa.qa.llm import LLMAnswerer, LLMResult, Passage, finalize, fit_passages
 from planqa.qa.match import Matcher
 from planqa.qa.models import Answer
-from planqa.qa.refusal import refusal, scope_refusal
+from planqa.qa.refusal import nearest_passages, refusal, scope_refusal
 
 MODES = ("extractive", "llm")
 
@@ -87,7 +87,8 @@ class Engine:
         a = analyse(q, self.catalog)
         scope = self._filter(a, doc_ids)
         reason = scope_refusal(a) if not doc_ids else ""
-        if reason:
+        if reason:  # still list what the corpus has nearest to it
+            reason += nearest_passages(self._search(q, k=4), self.catalog)
             ans = refusal(question, reason, mode)
             ans.rewritten_question = rewritten
             yield self._done(ans, t0)

@@ -26,7 +26,7 @@ FEATURES = ("chunk_score", "chunk_rank", "rank_agree", "cov_exact", "cov_soft", 
             "cov_best", "cov_gap")
 
 # A figure: a number with a unit (years and list enumerators are no figures).
-FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|‰|万人次|万人|人次|人|亿元|万元|元|所|个|家|项|名|套|次|倍|万|亿|张|平方米|小时|年限?)")
+FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*((?:[万亿])?(?:人次|人|元|所|个|家|项|名|套|次|张|件|位|平方米)|%|‰|倍|小时|万|亿|年限?)")
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")
 _ENUM = re.compile(r"^\s*(?:\d+[.．、]|[（(]\d+[)）])")
 # Statements of the past period (review of achievements, base-year values).
@@ -81,6 +81,29 @@ def figure_for(text: str, tense: str) -> tuple[str, str] | None:
     return (found[0][1], found[0][2]) if found else None
 
 
+_CLAUSE = re.compile(r"[，,；;。：:、]")
+
+
+def clause_figures(text: str, tense: str) -> list[tuple[str, str, str, str, float]]:
+    """Every figure of a sentence with the text that names it: (own clause up to the figure, the clause
+    before it, value, unit, tense fit) — "…，高新技术企业达到150家" → ("高新技术企业达到", "…")."""
+    body = _ENUM.sub("", text)
+    want = "past" if tense == "past" else "target"
+    out = []
+    for m in FIGURE.finditer(body):
+        v, u = m.group(1), m.group(2)
+        if u.startswith("年") and _YEAR_ONLY.match(v):
+            continue
+        head = body[: m.start()]
+        cuts = [c.end() for c in _CLAUSE.finditer(head)]
+        own = head[cuts[-1] if cuts else 0:]
+        prev = head[cuts[-2] if len(cuts) >= 2 else 0: cuts[-1]] if cuts else ""
+        cues = [(c.end(), "past") for c in PAST_CUE.finditer(head)] + [(c.end(), "target") for c in TARGET_CUE.finditer(head)]
+        kind = max(cues)[1] if cues else ""
+        out.append((own, prev, v, u, 1.0 if kind == want else 0.5 if not kind else 0.0))
+    return out
+
+
 def doc_period(title: str) -> tuple[str, str] | None:
     """The years a plan covers, from its title (“十四五” → 2021–2025, “2021—2025年” …); None: unknown."""
     m = _RANGE.search(title)
@@ -115,11 +138,23 @@ def _tense_fit(ask: Ask, text: str) -> float:
     return 1.0
 
 
+# Units that answer the same measure word: "多少人" is answered in 名/位/人次 too, "几个" in 家/项/所.
+UNIT_FAMILY = {"人": ("人", "名", "位"), "个": ("个", "家", "项", "所", "套", "次"), "所": ("所", "个"),
+               "%": ("%", "‰"), "元": ("元",), "张": ("张",)}
+
+
+STRICT_UNITS = ("%", "元")  # measure words that name their unit unambiguously (比例 → %, 多少钱 → 元)
+
+
+def unit_fits(unit: str, units: list[str]) -> bool:
+    return any(f in u for u in units for f in UNIT_FAMILY.get(unit, (unit,)))
+
+
 def _type_fit(ask: Ask, text: str, chunk: Chunk) -> tuple[float, float]:
     """(does the sentence have the kind of content asked, does a figure carry the expected unit)."""
     figs = figures(text)
     if ask.qtype in ("number", "which"):
-        unit = 1.0 if ask.unit and any(ask.unit in u for _, u in figs) else (0.5 if figs and not ask.unit else 0.0)
+        unit = 1.0 if ask.unit and unit_fits(ask.unit, [u for _, u in figs]) else (0.5 if figs and not ask.unit else 0.0)
         return (1.0 if figs else 0.0), unit
     if ask.qtype == "metadata":
         return (1.0 if _DOC_NUMBER.search(text) or _DATE.search(text) else 0.0), 0.0

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from planqa.qa.analysis import Analysis
 from planqa.qa.draft import display_title, short, where
-from planqa.qa.features import doc_period
+from planqa.qa.features import STRICT_UNITS, doc_period
 from planqa.qa.models import Answer
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ NEAREST = "最接近的段落："
 
 def scope_refusal(a: Analysis) -> str:
     """A reason when the question names something the corpus does not contain, else ""."""
-    if a.unknown_titles and not a.doc_ids:
+    if a.unknown_titles and not a.named:  # documents found by a keyword are not the one the title names
         return f"语料库中没有《{a.unknown_titles[0]}》这份文件。"
-    if a.unknown_places and not a.places and not a.doc_ids:
+    if a.unknown_places and not a.places and not a.named:
         return f"语料库中没有{'、'.join(a.unknown_places)}的规划。"
     return ""
 
@@ -46,13 +46,19 @@ def ask_reason(ask: Ask, scored: Scored, subplaces: list[str], catalog: Catalog,
         reason = f"{title}{upto}没有{'、'.join(y + '年' for y in ask.years)}的{_what(ask)}。"
     elif ask.tense == "past" and all(x["tense_fit"] == 0 for x in f):
         reason = f"{title}只给出了规划期的目标，没有给出过去（“十三五”期间或2020年）的数字。"
-    elif ask.qtype in ("number", "which") and all(x["type_fit"] == 0 for x in f[:3]):
+    elif ask.qtype in ("number", "which") and all(
+            x["type_fit"] == 0 or (ask.unit in STRICT_UNITS and x["unit_fit"] == 0) for x in f[:3]):
         reason = f"{title}没有给出该指标的具体数值，只有定性要求。"
     else:
         reason = f"{title}中没有能直接回答这一问的内容。"
+    return reason + nearest_passages(_distinct(top), catalog)
+
+
+def nearest_passages(items: list, catalog: Catalog) -> str:
+    """"最接近的段落：…" for the first distinct candidates or hits (anything with .chunk and .text)."""
     near = [f"{display_title(catalog.title(c.chunk.doc_id))}{' › ' + where(c.chunk) if where(c.chunk) else ''}："
-            f"{short(c.text, 60)}" for c in _distinct(top)[:_NEAREST]]
-    return reason + (f"{NEAREST}{'；'.join(near)}" if near else "")
+            f"{short(getattr(c, 'text', None) or c.chunk.text, 60)}" for c in items[:_NEAREST]]
+    return f"{NEAREST}{'；'.join(near)}" if near else ""
 
 
 def _what(ask: Ask) -> str:
