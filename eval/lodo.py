@@ -145,8 +145,12 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env() if hasattr(Settings, "from_env") else Settings()
     if args.thesaurus:
         settings = settings.with_(thesaurus=args.thesaurus)
-    neutral = None if MODEL_FILE.exists() else Model(list(FEATURES), [0.0] * len(FEATURES), [1.0] * len(FEATURES),
-                                                     [0.0] * len(FEATURES), 0.0, 0.5)  # first training run
+    try:  # the folds retrain anyway; the stored model only serves as the engine's starting point
+        neutral = Model.load(MODEL_FILE) if MODEL_FILE.exists() else None
+    except ValueError:  # the code's features changed since the file was written
+        neutral = None
+    if neutral is None:  # first training run
+        neutral = Model(list(FEATURES), [0.0] * len(FEATURES), [1.0] * len(FEATURES), [0.0] * len(FEATURES), 0.0, 0.5)
     engine = Engine(settings, open_index(settings), model=neutral)
     engine.warm_up()
     scored = [it for path in (args.sets or PARAPHRASE_SETS) for it in load_dataset(path)]

@@ -50,7 +50,7 @@ def test_ask_and_batch_answer_with_citations_from_milvus(milvus_env, tmp_path, c
     assert all(c["doc_id"] == JC for c in answer["citations"])
 
     src = tmp_path / "q.csv"
-    src.write_text("id,question\n1,高平市职业教育改革的主要任务有哪些？\n2,火星基地的建设规划是什么？\n",
+    src.write_text("id,question\n1,高平市职业教育改革的主要任务有哪些？\n2,拉萨市的“十四五”规划是什么？\n",
                    encoding="utf-8")
     out = tmp_path / "answers.jsonl"
     assert main(["batch", str(src), "-o", str(out), "--no-progress"]) == 0

@@ -134,7 +134,8 @@ def test_the_model_file_reproduces_its_fold_scores(engine):
     scored = [it for p in PARAPHRASE_SETS if p.name in model.trained_on for it in load_dataset(p)]
     result = run(engine, scored + load_dataset(DEV_SET), scored)
     for k, v in model.folds["overall"].items():
-        assert result["overall"][k] == pytest.approx(v, abs=1e-9), k
+        # within one question of 301: a tie between equal-scored sentences may fall either way between processes
+        assert result["overall"][k] == pytest.approx(v, abs=0.005), k
 
 
 # --- refusals in user terms -------------------------------------------------------------------------

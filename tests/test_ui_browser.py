@@ -99,7 +99,7 @@ def test_follow_up_and_clear(page):
 
 
 def test_refusal_card(page):
-    _ask(page, "火星基地2025年的氧气产量目标是多少？")
+    _ask(page, "拉萨市“十四五”的人才规划里氧气站建设目标是多少？")  # no plan of that place
     card = page.locator("#chat .bot-card.refusal")
     assert card.count() == 1 and "未能作答" in card.inner_text()
     page.screenshot(path=str(ARTIFACTS / "ui_refusal.png"))

@@ -81,7 +81,7 @@ def test_follow_up_keeps_context_and_clear_resets(client):
 
 
 def test_refusal_has_its_own_look(client):
-    html, answer = _ask(client, "火星基地2025年的氧气产量目标是多少？")
+    html, answer = _ask(client, "拉萨市“十四五”的人才规划里氧气站建设目标是多少？")  # no plan of that place
     assert answer["refused"]
     assert "bot-card refusal" in html and "未能作答" in html
 
