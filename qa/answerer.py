@@ -30,7 +30,7 @@ SearchFn = Callable[..., list[Hit]]
 _MAX_ITEMS = {"measure": 3, "general": 2, "number": 2, "chapter": 1, "which": 1}
 GATHER_EXTRA = 4  # chunks beyond top_k whose sentences are scored: paraphrases rank the answer lower
 # The result word of a comparison: the adjective the ask uses (更多 for "哪边多", 更高 for "谁最高").
-_ADJ = re.compile(r"(?:更|最|比较)?([高低多少大小快慢强弱早晚重勤])")
+_ADJ = re.compile(r"(?:更|最|比较)?([高低多少大小快慢强弱早晚])")
 _LOWER = frozenset("低少小慢弱晚")
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from planqa.corpus.headings import match_heading
 from planqa.corpus.models import Chunk
 from planqa.corpus.sentences import split_sentences
 from planqa.index.types import Hit
@@ -32,7 +33,6 @@ _ENUM = re.compile(r"^\s*(?:\d+[.．、]|[（(]\d+[)）])")
 # Statements of the past period (review of achievements, base-year values).
 PAST_CUE = re.compile(r"截至|截止|十三五|2020年(?:底|末)?|累计|以来|已(?:经)?|基数|基期|期间(?:共|累计)")
 TARGET_CUE = re.compile(r"到20[2-9]\d|十四五|力争|达到|提高到|提升到|增加到|目标|预期性|约束性|不低于|超过")
-_HEADING = re.compile(r"^(?:第[一二三四五六七八九十百]+[章节篇]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 _DOC_NUMBER = re.compile(r"[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d+\s*号")
 _DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
 _PERIOD_OF = {"十三五": ("2016", "2020"), "十四五": ("2021", "2025"), "十五五": ("2026", "2030")}
@@ -222,7 +222,7 @@ def candidates(ask: Ask, terms: list[str], subplaces: list[str], hits: list[Hit]
                 "year_fit": _year_fit(ask, context, period),
                 "tense_fit": _tense_fit(ask, text),
                 "place_fit": 1.0 if not subplaces or any(p in context for p in subplaces) else 0.0,
-                "is_heading": 1.0 if _HEADING.match(text) and len(text) <= 40 else 0.0,
+                "is_heading": 1.0 if match_heading(text) is not None and len(text) <= 40 else 0.0,
                 # the title line, the notice and the metadata block restate the plan, they answer nothing
                 "title_like": len(bigrams(text) & title_bigrams) / max(len(bigrams(text)), 1),
                 "front_matter": 0.0 if c.chapter or c.section else 1.0,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from planqa.corpus.headings import match_heading
 from planqa.corpus.models import Chunk
 from planqa.qa.analysis import Analysis
 from planqa.qa.catalog import Catalog
@@ -15,14 +16,13 @@ from planqa.qa.sentences import split_sentences, with_marker
 
 _LABELS = {"doc_number": "文号", "issuer": "发文机关", "date": "印发日期", "title": "标题"}
 
-# A numbered heading line ("第三章 …", "一、…", "（二）…") quoted as a sentence is no content.
-_HEADING = re.compile(r"^(?:第[一二三四五六七八九十百]+[章节篇]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 _EXACT = Matcher(thesaurus="none")
 
 
 def is_heading(text: str, chunk: Chunk) -> bool:
+    """A heading line (the corpus's own 篇/章/节/一、/（一）/1. rules) quoted as a sentence is no content."""
     t = text.strip()
-    return bool(_HEADING.match(t)) and len(t) <= 40 or t in (chunk.chapter, chunk.section, chunk.label)
+    return match_heading(t) is not None and len(t) <= 40 or t in (chunk.chapter, chunk.section, chunk.label)
 
 
 def term_match(term: str, text: str) -> float:
