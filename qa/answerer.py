@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import jieba
 
 from planqa.index.types import Hit
 from planqa.qa.analysis import Analysis, analyse, named_places, place_alias, strip_form
@@ -18,12 +20,13 @@ from planqa.qa.answerability import Model
 from planqa.qa.asks import Ask, asks_of
 from planqa.qa.catalog import Catalog
 from planqa.qa.citations import CitationBuilder, check_answer
+from planqa.qa.docfields import DocField, asked_fields, unprinted
 from planqa.qa.draft import Draft, display_title, where
 from planqa.qa.features import STRICT_UNITS, Candidate, candidates, clause_figures, unit_fits
 from planqa.qa.lookups import Lookups
 from planqa.qa.match import Matcher
 from planqa.qa.refusal import NEAREST, NOT_FOUND, ask_reason
-from planqa.qa.sentences import clean_for_answer, with_marker
+from planqa.qa.sentences import clean_for_answer, split_sentences, with_marker
 from planqa.qa.terms import bigrams, content_terms
 
 SearchFn = Callable[..., list[Hit]]
@@ -69,6 +72,8 @@ class Answerer:
         known = {place_alias(p) for p in a.places + a.unknown_places}
         subplaces = [p for p in named_places(question) if place_alias(p) not in known
                      and not any(place_alias(p) in k or k in place_alias(p) for k in known)]
+        subplaces += [p for p in unknown_place_words(question, self.catalog) if p not in subplaces
+                      and not any(place_alias(k) in p for k in known)]
         return a, asks_of(question, subject), subplaces
 
     # --- gather + score -----------------------------------------------------------------------------
@@ -123,6 +128,9 @@ class Answerer:
     def _one(self, ask: Ask, a: Analysis, subplaces: list[str], scope, regions, builder: CitationBuilder,
              figures_by_doc: dict, shown: set[str]) -> tuple[str, str]:
         """(answer line, "") or ("", refusal reason) for one ask in one scope."""
+        fields = asked_fields(ask.text)
+        if fields and (done := self._fields(ask, a, fields, scope, builder)) is not None:
+            return done
         if ask.qtype == "metadata":
             return self._metadata(ask, a, scope, builder)
         if ask.qtype == "chapter":
@@ -180,6 +188,28 @@ class Answerer:
         draft = Lookups(self.catalog, 0.6).metadata(ask_a, scope or a.doc_ids or None, builder)
         return (draft.text, "") if not draft.refusal else ("", draft.refusal)
 
+    def _fields(self, ask: Ask, a: Analysis, fields: list[DocField], scope, builder: CitationBuilder):
+        """A document field the ask names: one the document never prints is refused (a passage about
+        something else must not answer "签发人是谁"); a record field is read off the record."""
+        docs = scope if scope and len(scope) == 1 else a.doc_ids if len(a.doc_ids) == 1 else []
+        doc = docs[0] if docs else self.catalog.doc_in_question(ask.text)
+        if not doc:
+            return None
+        missing = unprinted(fields, "".join(c.text for c in self.catalog.chunks.get(doc, [])))
+        if missing:
+            title = display_title(self.catalog.title(doc))
+            return "", f"《{title}》的元数据未注明{'、'.join(f.label for f in missing)}，正文也没有印出。"
+        records = [f.record for f in fields if f.record]
+        if records and ask.qtype != "metadata":  # "哪年哪月下发的": the record's date, not a passage
+            return self._metadata(replace(ask, qtype="metadata", fields=records), a, [doc], builder)
+        parts = []  # a printed field: the sentence that prints it
+        for f in (f for f in fields if f.printed is not None):
+            found = next(((c, s.text) for c in self.catalog.chunks.get(doc, []) for s in split_sentences(c.text)
+                          if f.printed.search(s.text)), None)
+            if found:
+                parts.append(f"{f.label}：{with_marker(clean_for_answer(found[1]), builder.cite(found[0], found[1]))}")
+        return (f"《{display_title(self.catalog.title(doc))}》写明——{''.join(parts)}", "") if parts else None
+
     def _figures(self, c: Candidate, n: int, ask: Ask, terms: list[str], rank: bool) -> list[Figure]:
         """The sentence's figures, each scored by how well its label names the indicator asked (shared
         character bigrams with the ask's terms and their synonyms), its tense and its unit."""
@@ -223,6 +253,29 @@ class Answerer:
         return place_alias(places[0]) if places else f"《{display_title(self.catalog.title(doc_id))}》"
 
 
+# The suffixes of Chinese place names below the county and of named sites (镇/乡/村, 基地, 园区…); the
+# province/city/county ones are analysis.named_places's.
+_SITE_SUFFIX = re.compile(r"(?:镇|乡|村|街道|社区|基地|园区|开发区|新区|高新区|星球)$")
+
+
+def unknown_place_words(question: str, catalog: Catalog) -> list[str]:
+    """Place-like words ("<name>镇", "<name> 基地") whose name the corpus never mentions: no plan of the
+    corpus says anything about them, so no passage may answer for them."""
+    words = [w for w in jieba.lcut(question) if w.strip()]
+    out = []
+    for i, w in enumerate(words):
+        m = _SITE_SUFFIX.search(w)
+        if m and len(w) - len(m.group(0)) >= 2:
+            name, stem = w, w[:m.start()]
+        elif m and m.start() == 0 and i and len(words[i - 1]) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", words[i - 1]):
+            name, stem = words[i - 1] + w, words[i - 1]
+        else:
+            continue
+        if not catalog.mentions(stem, min_chunks=1):
+            out.append(name)
+    return out
+
+
 _MAGNITUDE = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
 
 
@@ -236,12 +289,13 @@ def _scaled(v: str = "0", u: str = "") -> tuple[float, str]:
 def eligible(ask: Ask, c: Candidate) -> bool:
     """Hard fits no score can make up for: the place asked (a sub-region the plan must name), the year
     asked (a plan that ends in 2025 states no 2035 target), a figure for a number ask, the past for a
-    question about the past; and a sentence that only restates the title answers nothing."""
+    question about the past (a target for one about the target); and a sentence that only restates the title answers nothing."""
     f = c.features
     if f["place_fit"] == 0 or f["year_fit"] == 0 or f["title_like"] >= 0.6:
         return False
     if ask.qtype == "number":
         # a share or a sum of money is answered only by a figure in that unit, never by a head count
         exact_unit = ask.unit in STRICT_UNITS and f["unit_fit"] == 0
-        return f["type_fit"] > 0 and not exact_unit and (ask.tense != "past" or f["tense_fit"] > 0)
+        # a past ask wants the past, a target ask (a year or period asked) more than a review of the past
+        return f["type_fit"] > 0 and not exact_unit and (not ask.tense or f["tense_fit"] > 0)
     return True

@@ -38,6 +38,8 @@ def ask_reason(ask: Ask, scored: Scored, subplaces: list[str], catalog: Catalog,
     f = [c.features for c in top]
     if not top:
         reason = "没有检索到相关段落。"
+    elif (unseen := [p for p in subplaces if not catalog.mentions(p, min_chunks=1)]) and not scope:
+        reason = f"语料库中没有关于{'、'.join(unseen)}的内容（没有哪份文件提到它）。"
     elif subplaces and all(x["place_fit"] == 0 for x in f):
         reason = f"{title}没有单独给出{'、'.join(subplaces)}的内容（规划没有细分到这一地区）。"
     elif ask.years and all(x["year_fit"] == 0 for x in f):
