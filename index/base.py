@@ -44,6 +44,13 @@ class Query:
     fusion: str = "weighted"  # hybrid mode: weighted | rrf (Settings.fusion)
     bm25_weight: float = 0.9  # Settings.bm25_weight
     cache: dict = field(default_factory=dict)
+    # The text BM25 scores: the question without the place/title names its document filter already enforces
+    # (filters.without_names); None = `text`. The dense route always encodes `text`.
+    lexical_text: str | None = None
+
+    @property
+    def bm25_text(self) -> str:
+        return self.text if self.lexical_text is None else self.lexical_text
 
     @property
     def vector(self) -> np.ndarray:

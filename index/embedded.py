@@ -98,7 +98,7 @@ class EmbeddedView(StoreView):
 
     def _bm25(self, query: Query) -> np.ndarray:
         if "bm25" not in query.cache:
-            query.cache["bm25"] = self.state.bm25.scores(self.tokenizer.tokenize(query.text))
+            query.cache["bm25"] = self.state.bm25.scores(self.tokenizer.tokenize(query.bm25_text))
         return query.cache["bm25"]
 
     def _rank(self, q: Query, k: int, mode: str, mask: np.ndarray | None):

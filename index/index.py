@@ -127,7 +127,10 @@ class Index:
         groups = (filters.named_groups(query, docs, self._names(view))
                   if diversify and not doc_ids and not regions else [])
         if not groups:
+            if allowed is not None:  # an explicit filter enforces its documents' names just the same
+                q.lexical_text = filters.without_names(query, self._names(view), allowed)
             return self._hits(docs, view.search(q, k, mode, allowed, kind_set))
+        q.lexical_text = filters.without_names(query, self._names(view))
         lists = [view.search(q, k, mode, g, kind_set) for g in groups]
         by_id = {s.chunk.chunk_id: s for lst in lists for s in lst}
         ids = filters.round_robin([[s.chunk.chunk_id for s in lst] for lst in lists], k)
