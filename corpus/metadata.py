@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from planqa.corpus.normalize import normalize_line
 
-_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,10})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(\d{1,4})\s*号")
-_DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,10})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(\d{1,4})\s*号")
+DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATE_DOT = re.compile(r"((?:19|20)\d{2})[.\-/](\d{1,2})[.\-/](\d{1,2})")
 _FIELD = re.compile(r"^【\s*(制定机关|公布日期|字\s*号|发文字号|发布机关|发文机关)\s*】\s*(.*)$")
 _NOTICE = re.compile(r"关于印发\s*《?(.+?)》?\s*的通知")
@@ -65,11 +65,11 @@ def extract_metadata(lines: list[str]) -> Metadata:
     number_src = fields.get("字号") or fields.get("发文字号") or ""
     if not number_src:
         for line in head[:12]:
-            m = _DOC_NUMBER.search(line)
+            m = DOC_NUMBER.search(line)
             if m and len(line) <= len(m.group(0)) + 12 and "《" not in line:
                 number_src = line
                 break
-    m = _DOC_NUMBER.search(number_src)
+    m = DOC_NUMBER.search(number_src)
     if m:
         meta.doc_number = f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"
     meta.title = _find_title(head)
@@ -109,8 +109,8 @@ def _find_issuer(head: list[str], fields: dict[str, str]) -> str:
         if m and _ISSUER.fullmatch(m.group(1)):
             return m.group(1)
     for i, line in enumerate(head[:30]):  # the signature just before the date line
-        if _DATE_CN.search(line) and len(line) <= 30:
-            before = _DATE_CN.split(line)[0].strip()
+        if DATE_CN.search(line) and len(line) <= 30:
+            before = DATE_CN.split(line)[0].strip()
             if before and _ISSUER.fullmatch(before):
                 return before
             if i and _ISSUER.fullmatch(head[i - 1]):
@@ -120,11 +120,11 @@ def _find_issuer(head: list[str], fields: dict[str, str]) -> str:
 
 def _find_date(head: list[str], fields: dict[str, str]) -> str:
     for key in ("公布日期",):
-        m = _DATE_DOT.search(fields.get(key, "")) or _DATE_CN.search(fields.get(key, ""))
+        m = _DATE_DOT.search(fields.get(key, "")) or DATE_CN.search(fields.get(key, ""))
         if m:
             return _iso(*m.groups())
     for line in head[:30]:  # the signature date: a short line that is (issuer +) a date
-        m = _DATE_CN.search(line)
+        m = DATE_CN.search(line)
         if m and len(line) <= 30 and line.endswith("日"):
             return _iso(*m.groups())
     return ""

@@ -27,8 +27,6 @@ _FIELDS = [
     ("date", re.compile(r"日期|哪一?天|什么时候|何时|哪一?年|哪一?月|时间|几月|几号")),
     ("title", re.compile(r"标题|全称|名称|叫什么")),
 ]
-_PAST = re.compile(r"截至|截止|十三五|已经|已|现有|目前|过去|近[几五]年|以来|2020年底?|期间.*(?:累计|完成)")
-_TARGET = re.compile(r"目标|到20\d\d|要[达到提扩建]|力争|计划|预计|期末|十四五.*(?:达到|提高|扩大)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _QUOTED_TITLE = re.compile(r"《([^》]{2,60})》")
 # Place-like words that name no particular plan (jieba tags them ns too).
@@ -55,7 +53,6 @@ class Analysis:
     years: list[str] = field(default_factory=list)
     quoted: list[str] = field(default_factory=list)  # “…” names the question quotes (“三个百场”): one term each
     terms: list[str] = field(default_factory=list)  # content terms to find in the evidence
-    tense: str = ""  # "target" (到2025年、目标) | "past" (截至、十三五) | "": which figures are wanted
     soft: set[str] = field(default_factory=set)  # verbs among the terms: wording varies, they weigh less
     fields: list[str] = field(default_factory=list)  # every metadata field asked ("哪个部门发的？什么时候？")
     field: str = ""  # for metadata questions: doc_number | issuer | date | title (the first asked)
@@ -170,7 +167,6 @@ def analyse(question: str, catalog: Catalog) -> Analysis:
     if not a.doc_ids:
         a.doc_ids.extend(catalog.docs_for_keywords(q))
     a.years = list(dict.fromkeys(_YEAR.findall(q)))
-    a.tense = "past" if _PAST.search(q) else "target" if _TARGET.search(q) else ""
     a.qtype = question_type(q, len(a.doc_ids))
     if a.qtype == "comparison" and len(a.doc_ids) < 2:  # "晋城的文号和日期分别是什么": one document, two asks
         a.qtype = question_type(_COMPARE.sub("", q), 0)
@@ -199,7 +195,7 @@ _FORM = re.compile(r"哪一?[章节篇部](?:分)?|第几[章节部篇]|哪个(?
                    r"(?:的|了|吗|呢)(?=[？?]?$)")
 
 
-# Plan periods and dates steer which figure is wanted (a.tense, a.years); they are no content to look for.
+# Plan periods and dates steer which figure is wanted (`asks.periods_of`); they are no content to look for.
 _PERIOD = re.compile(r"[“\"']?十[二三四五]五[”\"']?(?:时期|期间|期末|末|以来)?|(?:到|截至|截止|至)?(?:19|20)\d{2}\s*年(?:底|末)?")
 _QUOTED_TERM = re.compile(r"[“\"「]([^”\"」《》]{2,16})[”\"」]")
 

@@ -215,7 +215,7 @@ class Answerer:
         character bigrams with the ask's terms and their synonyms), its tense and its unit."""
         want = set().union(*(bigrams(t) for t in self.matcher.expand(terms))) if terms else set()
         out = []
-        for own, prev, v, u, tense in clause_figures(c.text, ask.tense):  # its own clause names it first
+        for own, prev, v, u, tense in clause_figures(c):  # its own clause names it first
             fit = (len(want & bigrams(own)) + 0.3 * len(want & bigrams(prev) - bigrams(own))) / max(len(want), 1)
             unit = 1.0 if not ask.unit or unit_fits(ask.unit, [u]) else 0.0
             out.append(Figure(v, u, n, 0.5 * fit + tense + 0.5 * unit + c.p - 0.5 * rank))
@@ -296,6 +296,6 @@ def eligible(ask: Ask, c: Candidate) -> bool:
     if ask.qtype == "number":
         # a share or a sum of money is answered only by a figure in that unit, never by a head count
         exact_unit = ask.unit in STRICT_UNITS and f["unit_fit"] == 0
-        # a past ask wants the past, a target ask (a year or period asked) more than a review of the past
-        return f["type_fit"] > 0 and not exact_unit and (not ask.tense or f["tense_fit"] > 0)
+        # a past ask wants the past (in this document's period), a target ask more than a review of the past
+        return f["type_fit"] > 0 and not exact_unit and (not c.tense or f["tense_fit"] > 0)
     return True

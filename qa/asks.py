@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from planqa.qa.periods import ORDINAL, ordinal_period
+
 # Question words of each answer type; the first family that matches wins.
 _METADATA = re.compile(r"文号|字号|发文机关|印发|发布|公布|成文|哪[个些家](?:部门|单位|机关)|哪一?天|日期|(?:什么|啥)时候(?:印发|发布|出台|发|公布)|发文|"
                        r"标题|全称|制定机关|施行")
@@ -23,11 +25,9 @@ _ASK_WORD = re.compile("|".join(p.pattern for p in (_METADATA, _CHAPTER, _WHICH,
 # Where an ask ends: a sentence end, a semicolon, or a comma before a connective or another question.
 _BREAK = re.compile(r"[？?；;！!。]+|[，,]\s*(?=另外|此外|同时|还有|并且|以及|再|那么|其中|顺便|而且)|[，,]")
 _CONNECTIVE = re.compile(r"^(?:另外|此外|同时|还有|并且|以及|再|那么|顺便|而且)[，,]?")
-# Plan periods: 十四五 is 2021–2025 (its end year is the target year), 十三五 2016–2020, …
-_PLAN_PERIOD = re.compile(r"十([一二三四五六])五")
-_PERIOD_END = {"一": "2010", "二": "2015", "三": "2020", "四": "2025", "五": "2030", "六": "2035"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_PAST = re.compile(r"截至|截止|十三五|已经|现有|目前|过去|近[几五]年|以来|基数|基期|原来|当时|之前|上一?个?五年|上一?轮|累计")
+# The past said in words; a year or plan before a document's period is past too (`periods.tense_in`).
+_PAST = re.compile(r"截至|截止|已经|现有|目前|过去|近[几五]年|以来|基数|基期|原来|当时|之前|上一?个?五年|上一?轮|累计")
 # The unit a number ask expects, from generic measure words (a share, people, money, places, items).
 _UNITS = [("%", re.compile(r"比例|比重|占比|百分|率|几成|占[^，,？?]{0,8}?(?:多少|几)")),
           ("元", re.compile(r"多少钱|经费|资金|投入|亿元|万元|金额|补贴|补助")),
@@ -72,9 +72,9 @@ def metadata_fields(text: str) -> list[str]:
 
 
 def periods_of(text: str) -> tuple[list[str], str]:
-    """Years asked (a plan period counts as its end year) and whether the past is asked."""
-    years = [_PERIOD_END[m.group(1)] for m in _PLAN_PERIOD.finditer(text)] + _YEAR.findall(text)
-    tense = "past" if _PAST.search(text) or any(y <= "2020" for y in years) else "target" if years else ""
+    """Years asked (a plan period counts as its end year: 十四五 → 2025) and whether the past is said."""
+    years = [ordinal_period(m.group(1))[1] for m in ORDINAL.finditer(text)] + _YEAR.findall(text)
+    tense = "past" if _PAST.search(text) else "target" if years else ""
     return list(dict.fromkeys(years)), tense
 
 

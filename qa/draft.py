@@ -37,13 +37,3 @@ def display_title(title: str) -> str:
 
 def where(chunk: Chunk) -> str:
     return " › ".join(x for x in (chunk.chapter, chunk.section) if x)
-
-
-def shared_where(chunks: list[Chunk]) -> str:
-    """The chapter › section every chunk sits in (or just the shared chapter); "" when they differ."""
-    if not chunks:
-        return ""
-    if len({(c.chapter, c.section) for c in chunks}) == 1:
-        return where(chunks[0])
-    chapters = {c.chapter for c in chunks}
-    return chapters.pop() if len(chapters) == 1 else ""

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from planqa.corpus.headings import match_heading
+from planqa.corpus.metadata import DATE_CN, DOC_NUMBER
 from planqa.corpus.models import Chunk
 from planqa.corpus.sentences import split_sentences
 from planqa.index.types import Hit
 from planqa.qa.asks import Ask
 from planqa.qa.catalog import Catalog
 from planqa.qa.match import Matcher
+from planqa.qa.periods import Period, cues, doc_period, frame, ordinal_name, tense_in
 from planqa.qa.terms import bigrams
 
 FEATURES = ("chunk_score", "chunk_rank", "rank_agree", "cov_exact", "cov_soft", "cov_context", "bigram",
@@ -30,14 +32,6 @@ FEATURES = ("chunk_score", "chunk_rank", "rank_agree", "cov_exact", "cov_soft", 
 FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*((?:[万亿])?(?:人次|人|元|所|个|家|项|名|套|次|张|件|位|平方米)|%|‰|倍|小时|万|亿|年限?)")
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")
 _ENUM = re.compile(r"^\s*(?:\d+[.．、]|[（(]\d+[)）])")
-# Statements of the past period (review of achievements, base-year values).
-PAST_CUE = re.compile(r"截至|截止|十三五|2020年(?:底|末)?|累计|以来|已(?:经)?|基数|基期|期间(?:共|累计)")
-TARGET_CUE = re.compile(r"到20[2-9]\d|十四五|力争|达到|提高到|提升到|增加到|目标|预期性|约束性|不低于|超过")
-_DOC_NUMBER = re.compile(r"[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d+\s*号")
-_DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
-_PERIOD_OF = {"十三五": ("2016", "2020"), "十四五": ("2021", "2025"), "十五五": ("2026", "2030")}
-_RANGE = re.compile(r"((?:19|20)\d{2})\s*[—\-–~至到]\s*((?:19|20)\d{2})")
-_NAMED_PERIOD = {"2020": "十三五", "2025": "十四五", "2030": "十五五"}
 
 
 @dataclass
@@ -51,89 +45,69 @@ class Candidate:
     hit_score: float
     features: dict[str, float] = field(default_factory=dict)
     p: float = 0.0
+    tense: str = ""  # the ask's tense in this document's period (2025 is past in a 十五五 plan)
+    frame: Period | None = None  # the period this document's past and targets are relative to
 
     def vector(self) -> list[float]:
         return [self.features[name] for name in FEATURES]
 
 
+def _figure_matches(text: str) -> tuple[str, list[re.Match]]:
+    """The text without its list enumerator, and its figures (years left out)."""
+    body = _ENUM.sub("", text)
+    return body, [m for m in FIGURE.finditer(body) if not (m.group(2).startswith("年") and _YEAR_ONLY.match(m.group(1)))]
+
+
 def figures(text: str) -> list[tuple[str, str]]:
     """(value, unit) of every figure in `text`, years and enumerators left out."""
-    body = _ENUM.sub("", text)
-    return [(v, u) for v, u in FIGURE.findall(body) if not (u.startswith("年") and _YEAR_ONLY.match(v))]
-
-
-def figure_for(text: str, tense: str) -> tuple[str, str] | None:
-    """The figure a past / target ask wants from a sentence stating both ("2020年基数8.5万人；目标12万人"): the first
-    one whose nearest preceding cue is of that tense; else the first figure."""
-    body = _ENUM.sub("", text)
-    cues = sorted([(m.end(), "past") for m in PAST_CUE.finditer(body)] + [(m.end(), "target") for m in TARGET_CUE.finditer(body)])
-    want = "past" if tense == "past" else "target"
-    found = []
-    for m in FIGURE.finditer(body):
-        v, u = m.group(1), m.group(2)
-        if u.startswith("年") and _YEAR_ONLY.match(v):
-            continue
-        before = [kind for end, kind in cues if end <= m.start()]
-        found.append(((before[-1] if before else ""), v, u))
-    for kind, v, u in found:
-        if kind == want:
-            return v, u
-    return (found[0][1], found[0][2]) if found else None
+    return [(m.group(1), m.group(2)) for m in _figure_matches(text)[1]]
 
 
 _CLAUSE = re.compile(r"[，,；;。：:、]")
 
 
-def clause_figures(text: str, tense: str) -> list[tuple[str, str, str, str, float]]:
-    """Every figure of a sentence with the text that names it: (own clause up to the figure, the clause
-    before it, value, unit, tense fit) — "…，高新技术企业达到150家" → ("高新技术企业达到", "…")."""
-    body = _ENUM.sub("", text)
-    want = "past" if tense == "past" else "target"
+def clause_figures(c: Candidate) -> list[tuple[str, str, str, str, float]]:
+    """Every figure of a candidate sentence with the text that names it: (own clause up to the figure, the
+    clause before it, value, unit, tense fit: its nearest preceding cue is of the tense asked) —
+    "…，高新技术企业达到150家" → ("高新技术企业达到", "…"); "2020年基数8.5万人；目标12万人" → past 8.5, target 12."""
+    body, found = _figure_matches(c.text)
+    past_cue, target_cue = cues(c.frame)
+    want = "past" if c.tense == "past" else "target"
     out = []
-    for m in FIGURE.finditer(body):
-        v, u = m.group(1), m.group(2)
-        if u.startswith("年") and _YEAR_ONLY.match(v):
-            continue
+    for m in found:
         head = body[: m.start()]
-        cuts = [c.end() for c in _CLAUSE.finditer(head)]
+        cuts = [x.end() for x in _CLAUSE.finditer(head)]
         own = head[cuts[-1] if cuts else 0:]
         prev = head[cuts[-2] if len(cuts) >= 2 else 0: cuts[-1]] if cuts else ""
-        cues = [(c.end(), "past") for c in PAST_CUE.finditer(head)] + [(c.end(), "target") for c in TARGET_CUE.finditer(head)]
-        kind = max(cues)[1] if cues else ""
-        out.append((own, prev, v, u, 1.0 if kind == want else 0.5 if not kind else 0.0))
+        marks = [(x.end(), "past") for x in past_cue.finditer(head)] + [(x.end(), "target") for x in target_cue.finditer(head)]
+        kind = max(marks)[1] if marks else ""
+        out.append((own, prev, m.group(1), m.group(2), 1.0 if kind == want else 0.5 if not kind else 0.0))
     return out
 
 
-def doc_period(title: str) -> tuple[str, str] | None:
-    """The years a plan covers, from its title (“十四五” → 2021–2025, “2021—2025年” …); None: unknown."""
-    m = _RANGE.search(title)
-    if m:
-        return m.group(1), m.group(2)
-    return next((span for name, span in _PERIOD_OF.items() if name in title), None)
-
-
-def _year_fit(ask: Ask, context: str, period: tuple[str, str] | None) -> float:
+def _year_fit(ask: Ask, tense: str, context: str, period: Period | None) -> float:
     """1: the sentence or its headings state the years asked; 0.7: the plan's period covers them; 0: neither."""
     if not ask.years:
         return 1.0
     fits = []
     for y in ask.years:
-        if y in context or (_NAMED_PERIOD.get(y, "#") in context):
+        if y in context or (ordinal_name(int(y)) or "#") in context:
             fits.append(1.0)
         elif period and period[0] <= y <= period[1]:
             fits.append(0.7)
-        elif period and ask.tense == "past" and y < period[0]:
+        elif period and tense == "past" and y < period[0]:
             fits.append(0.5)  # a base year before the plan period: reviews and tables state it
         else:
             fits.append(0.0)
     return min(fits)
 
 
-def _tense_fit(ask: Ask, text: str) -> float:
-    past, target = bool(PAST_CUE.search(text)), bool(TARGET_CUE.search(text))
-    if ask.tense == "past":
+def _tense_fit(ask: Ask, tense: str, text: str, frame: Period | None) -> float:
+    past_cue, target_cue = cues(frame)
+    past, target = bool(past_cue.search(text)), bool(target_cue.search(text))
+    if tense == "past":
         return 1.0 if past else 0.0
-    if ask.tense == "target" or ask.qtype == "number":
+    if tense == "target" or ask.qtype == "number":
         return 0.0 if past and not target else 1.0
     return 1.0
 
@@ -157,7 +131,7 @@ def _type_fit(ask: Ask, text: str, chunk: Chunk) -> tuple[float, float]:
         unit = 1.0 if ask.unit and unit_fits(ask.unit, [u for _, u in figs]) else (0.5 if figs and not ask.unit else 0.0)
         return (1.0 if figs else 0.0), unit
     if ask.qtype == "metadata":
-        return (1.0 if _DOC_NUMBER.search(text) or _DATE.search(text) else 0.0), 0.0
+        return (1.0 if DOC_NUMBER.search(text) or DATE_CN.search(text) else 0.0), 0.0
     if ask.qtype == "chapter":
         return (1.0 if chunk.chapter else 0.0), 0.0
     return (1.0 if len(text) >= 12 and not figs else 0.5), 0.0
@@ -193,6 +167,8 @@ def candidates(ask: Ask, terms: list[str], subplaces: list[str], hits: list[Hit]
         vec_sims = (sv.vectors @ qvec).tolist() if sv is not None and len(sv.spans) == len(spans) else None
         heads = " ".join(x for x in (c.chapter, c.section) if x)
         period = doc_period(catalog.title(c.doc_id))
+        base = frame(catalog.title(c.doc_id), catalog.meta(c.doc_id).get("date") or "")
+        tense = tense_in(ask.tense, ask.years, base)
         title_bigrams = bigrams(catalog.title(c.doc_id))
         for j, (s, e) in enumerate(spans):
             text = c.text[s:e].strip()
@@ -219,15 +195,15 @@ def candidates(ask: Ask, terms: list[str], subplaces: list[str], hits: list[Hit]
                 "dense_sim": sim,
                 "type_fit": type_fit,
                 "unit_fit": unit_fit,
-                "year_fit": _year_fit(ask, context, period),
-                "tense_fit": _tense_fit(ask, text),
+                "year_fit": _year_fit(ask, tense, context, period),
+                "tense_fit": _tense_fit(ask, tense, text, base),
                 "place_fit": 1.0 if not subplaces or any(p in context for p in subplaces) else 0.0,
                 "is_heading": 1.0 if match_heading(text) is not None and len(text) <= 40 else 0.0,
                 # the title line, the notice and the metadata block restate the plan, they answer nothing
                 "title_like": len(bigrams(text) & title_bigrams) / max(len(bigrams(text)), 1),
                 "front_matter": 0.0 if c.chapter or c.section else 1.0,
             }
-            out.append(Candidate(c, text, s, s + len(c.text[s:e].rstrip()), h.score, f))
+            out.append(Candidate(c, text, s, s + len(c.text[s:e].rstrip()), h.score, f, tense=tense, frame=base))
     if not out:
         return out
     best_cov = max(c.features["cov_context"] for c in out)

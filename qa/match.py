@@ -73,10 +73,3 @@ class Matcher:
             for s in sorted(synonyms(t, self.thesaurus))[:6]:
                 out.setdefault(s, None)
         return list(out)
-
-
-def bigram_share(question_bigrams: set[str], text: str) -> float:
-    """Share of the question's bigrams that occur in `text`."""
-    if not question_bigrams:
-        return 0.0
-    return len(question_bigrams & bigrams(text)) / len(question_bigrams)

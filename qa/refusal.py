@@ -10,6 +10,7 @@ from planqa.qa.analysis import Analysis
 from planqa.qa.draft import display_title, short, where
 from planqa.qa.features import STRICT_UNITS, doc_period
 from planqa.qa.models import Answer
+from planqa.qa.periods import Period, ordinal_name
 
 if TYPE_CHECKING:
     from planqa.qa.answerer import Scored
@@ -46,8 +47,8 @@ def ask_reason(ask: Ask, scored: Scored, subplaces: list[str], catalog: Catalog,
         period = doc_period(catalog.title(doc)) if doc else None
         upto = f"只写到{period[1]}年，" if period else ""
         reason = f"{title}{upto}没有{'、'.join(y + '年' for y in ask.years)}的{_what(ask)}。"
-    elif ask.tense == "past" and all(x["tense_fit"] == 0 for x in f):
-        reason = f"{title}只给出了规划期的目标，没有给出过去（“十三五”期间或2020年）的数字。"
+    elif top[0].tense == "past" and all(x["tense_fit"] == 0 for x in f):
+        reason = f"{title}只给出了规划期的目标，没有给出过去{_before(top[0].frame)}的数字。"
     elif ask.qtype in ("number", "which") and all(
             x["type_fit"] == 0 or (ask.unit in STRICT_UNITS and x["unit_fit"] == 0) for x in f[:3]):
         reason = f"{title}没有给出该指标的具体数值，只有定性要求。"
@@ -61,6 +62,14 @@ def nearest_passages(items: list, catalog: Catalog) -> str:
     near = [f"{display_title(catalog.title(c.chunk.doc_id))}{' › ' + where(c.chunk) if where(c.chunk) else ''}："
             f"{short(getattr(c, 'text', None) or c.chunk.text, 60)}" for c in items[:_NEAREST]]
     return f"{NEAREST}{'；'.join(near)}" if near else ""
+
+
+def _before(period: Period | None) -> str:
+    """“（“十三五”期间或2020年）” for a 2021–2025 plan: the past in the plan's own terms."""
+    if not period:
+        return ""
+    prev = ordinal_name(int(period[0]) - 1)
+    return f"（“{prev}”期间或{int(period[0]) - 1}年）" if prev else f"（{int(period[0]) - 1}年及以前）"
 
 
 def _what(ask: Ask) -> str:

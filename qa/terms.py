@@ -82,11 +82,3 @@ def bigrams(text: str) -> set[str]:
 
 def idf(df: int, n_docs: int) -> float:
     return math.log(1.0 + (n_docs + 1) / (df + 0.5))
-
-
-def bigram_overlap(q_bigrams: set[str], text: str) -> float:
-    """Share of the question's bigrams present in `text`."""
-    if not q_bigrams:
-        return 0.0
-    tb = bigrams(text)
-    return len(q_bigrams & tb) / len(q_bigrams)

@@ -84,7 +84,8 @@ def test_a_comparison_ask_is_computed_from_figures():
 
 def test_periods_and_units():
     assert periods_of("“十四五”期末要达到多少") == (["2025"], "target")
-    assert periods_of("十三五期间新增了多少") == (["2020"], "past")
+    assert periods_of("十三五期间新增了多少") == (["2020"], "target")  # past or not: the document's period decides
+    assert periods_of("截至目前已经新增了多少") == ([], "past")
     assert periods_of("到2035年的目标")[0] == ["2035"]
     assert asks_of("持证率要达到多少？", [])[0].unit == "%"
     assert asks_of("要培养多少名技能人才？", [])[0].unit == "人"
