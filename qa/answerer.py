@@ -77,14 +77,10 @@ class Answerer:
     def score(self, ask: Ask, a: Analysis, subplaces: list[str], scope: list[str] | None,
               regions: list[str] | None) -> Scored:
         terms = content_terms(strip_form(ask.text, a.places + a.unknown_places + subplaces))
-        if scope and len(scope) == 1 and a.qtype == "comparison":  # one document of a comparison: only its place
-            ask = replace(ask, text=self._own_places(ask.text, scope[0], a.places))
-        one = scope and len(scope) == 1 and a.qtype == "comparison"
         hits = list(self._search(ask.text, self.top_k + GATHER_EXTRA, scope, regions))
         extra = self._search(" ".join(self.matcher.expand(terms)), self.top_k, scope, regions, "bm25") if terms else []
         for other in ask.others:  # the other asks' passages (a keyword pass, then their hybrid search)
-            extra = [*extra, *self._search(self._own_places(other, scope[0], a.places) if one else other,
-                                           self.top_k, scope, regions)]
+            extra = [*extra, *self._search(other, self.top_k, scope, regions)]
         seen = {h.chunk.chunk_id for h in hits}
         low = min((h.score for h in hits), default=0.0)
         for h in extra:
@@ -236,14 +232,6 @@ class Answerer:
         pick = min(rows, key=lambda r: r[0]) if adj in _LOWER else max(rows, key=lambda r: r[0])
         verdict = "不一样，" if re.search(r"一样|相同", text) else ""
         return f"比较：{listed}；{verdict}{self._name(pick[2])}{most}{adj}。"
-
-    def _own_places(self, text: str, doc_id: str, places: list[str]) -> str:
-        """The ask as searched in one document of a comparison: the other documents' places left out."""
-        own = {place_alias(p) for p in self.catalog.places_of(doc_id)}
-        for p in places:
-            if place_alias(p) not in own:
-                text = re.sub(f"(?:{re.escape(p)}|{re.escape(place_alias(p))})[和与及、，,]?", "", text)
-        return re.sub(r"^[和与及、，,]+|[和与及、，,]+(?=[的各分])", "", text) or text
 
     def _name(self, doc_id: str) -> str:
         """A document as a comparison names it: its place (济源), else its short title."""
