@@ -35,6 +35,7 @@ GATHER_EXTRA = 4  # chunks beyond top_k whose sentences are scored: paraphrases 
 # The result word of a comparison: the adjective the ask uses (更多 for "哪边多", 更高 for "谁最高").
 _ADJ = re.compile(r"(?:更|最|比较)?([高低多少大小快慢强弱早晚])")
 _LOWER = frozenset("低少小慢弱晚")
+_WHO = re.compile(r"谁|哪(?:个|边|家|里|方|一方|一个|地)")  # a general ask between compared documents
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Answerer:
     model: Model
     matcher: Matcher
     top_k: int = 8
+    _memo: dict = field(default_factory=dict, repr=False)  # searches of this question, shared by its asks
 
     # --- analyse ------------------------------------------------------------------------------------
     def plan(self, question: str) -> tuple[Analysis, list[Ask], list[str]]:
@@ -80,14 +82,16 @@ class Answerer:
     def score(self, ask: Ask, a: Analysis, subplaces: list[str], scope: list[str] | None,
               regions: list[str] | None) -> Scored:
         terms = content_terms(strip_form(ask.text, a.places + a.unknown_places + subplaces))
-        hits = list(self.search(ask.text, k=self.top_k + GATHER_EXTRA, doc_ids=scope or None, regions=regions or None))
-        if terms:  # the plan's own wording: a keyword pass over the terms and their synonyms
-            seen = {h.chunk.chunk_id for h in hits}
-            extra = self.search(" ".join(self.matcher.expand(terms)), k=self.top_k, doc_ids=scope or None,
-                                regions=regions or None, mode="bm25")
-            low = min((h.score for h in hits), default=0.0)
-            hits += [Hit(h.chunk, low, len(hits) + 1, h.bm25, None, h.doc_title) for h in extra
-                     if h.chunk.chunk_id not in seen]
+        hits = list(self._search(ask.text, self.top_k + GATHER_EXTRA, scope, regions))
+        extra = self._search(" ".join(self.matcher.expand(terms)), self.top_k, scope, regions, "bm25") if terms else []
+        for other in ask.others:  # the other asks' passages (a keyword pass, then their hybrid search)
+            extra = [*extra, *self._search(other, self.top_k, scope, regions)]
+        seen = {h.chunk.chunk_id for h in hits}
+        low = min((h.score for h in hits), default=0.0)
+        for h in extra:
+            if h.chunk.chunk_id not in seen:
+                seen.add(h.chunk.chunk_id)
+                hits.append(Hit(h.chunk, low, len(hits) + 1, h.bm25, None, h.doc_title))
         encoder = getattr(self.index, "encoder", None)  # an index without vectors: lexical features only
         qvec = encoder.encode_queries([ask.text])[0] if hits and encoder is not None else None
         items = candidates(ask, terms, subplaces, hits, qvec, self.index, self.catalog, self.matcher)
@@ -95,6 +99,12 @@ class Answerer:
             c.p = float(p)
         items.sort(key=lambda c: -c.p)
         return Scored(ask, terms, items)
+
+    def _search(self, query: str, k: int, scope, regions, mode: str = "hybrid") -> list[Hit]:
+        key = (query, k, tuple(scope or ()), tuple(regions or ()), mode)
+        if key not in self._memo:
+            self._memo[key] = list(self.search(query, k=k, doc_ids=scope or None, regions=regions or None, mode=mode))
+        return self._memo[key]
 
     # --- compose ------------------------------------------------------------------------------------
     def answer(self, question: str, scope: list[str] | None, regions: list[str] | None = None) -> Draft:
@@ -108,8 +118,10 @@ class Answerer:
         figures_by_doc: dict[str, list[Figure]] = {}  # a number ask's cited figures, for "哪个更高"
         shown: set[str] = set()  # sentences already in the answer: a later ask cites them, never repeats them
         for ask in asks:
+            if docs and ask.qtype == "general" and _WHO.search(ask.text):
+                ask = replace(ask, qtype="which")  # "谁的任务重" between the documents compared
             if ask.qtype == "which":
-                line = self._which(ask, figures_by_doc)
+                line = self._which(ask.text, figures_by_doc)
                 lines.append((line, "") if line else ("", "所比较的文件没有给出同一单位的数字，无法比较。"))
                 continue
             for doc in docs or [None]:
@@ -118,6 +130,10 @@ class Answerer:
                 if reason and doc and not reason.startswith("《"):
                     reason = f"《{display_title(self.catalog.title(doc))}》{reason}"
                 lines.append((line, reason))
+        if docs and figures_by_doc and not any(x.qtype == "which" for x in asks):
+            line = self._which("", figures_by_doc)  # the figures of several documents asked: compared too
+            if line:
+                lines.append((line, ""))
         if not any(line for line, _ in lines):
             return Draft(refusal="\n".join(r for _, r in lines), strength=0.0)
         # a partial answer names what is missing but lists no other passages: their figures would read as answers
@@ -221,7 +237,7 @@ class Answerer:
             out.append(Figure(v, u, n, 0.5 * fit + tense + 0.5 * unit + c.p - 0.5 * rank))
         return out
 
-    def _which(self, ask: Ask, figures_by_doc: dict[str, list[Figure]]) -> str:
+    def _which(self, text: str, figures_by_doc: dict[str, list[Figure]]) -> str:
         """"哪个更高 / 哪边多 / 是否一样": computed from the figures the previous ask cited — per document the
         best-labelled figure, in the base unit all documents share (never across units)."""
         if len(figures_by_doc) < 2:
@@ -240,11 +256,11 @@ class Answerer:
         listed = "，".join(f"{self._name(d)}为{f.value}{f.unit}[{f.n}]" for _, f, d in rows)
         if len({x for x, _, _ in rows}) == 1:
             return f"比较：{listed}；{'、'.join(self._name(d) for *_, d in rows)}一样。"
-        m = _ADJ.search(ask.text)
-        adj = m.group(1) if m else "高"
+        m = _ADJ.search(text)
+        adj = m.group(1) if m else "高" if unit == "%" else "多"  # no adjective asked: a share is higher
         most = "最" if m and m.group(0).startswith("最") else "更"  # the degree the question asks in
         pick = min(rows, key=lambda r: r[0]) if adj in _LOWER else max(rows, key=lambda r: r[0])
-        verdict = "不一样，" if re.search(r"一样|相同", ask.text) else ""
+        verdict = "不一样，" if re.search(r"一样|相同", text) else ""
         return f"比较：{listed}；{verdict}{self._name(pick[2])}{most}{adj}。"
 
     def _name(self, doc_id: str) -> str:

@@ -12,16 +12,18 @@ from dataclasses import dataclass, field
 from planqa.qa.periods import ORDINAL, ordinal_period
 
 # Question words of each answer type; the first family that matches wins.
-_METADATA = re.compile(r"文号|字号|发文机关|印发|发布|公布|成文|哪[个些家](?:部门|单位|机关)|哪一?天|日期|(?:什么|啥)时候(?:印发|发布|出台|发|公布)|发文|"
+_METADATA = re.compile(r"文号|发文字号|文件字号|发文机关|印发|发布|公布|成文|哪[个些家](?:部门|单位|机关)(?=[^，,？?]{0,6}?(?:发|印|制定|出台|颁布))|哪一?天|日期|(?:什么|啥)时候(?:印发|发布|出台|发|公布)|发文|"
                        r"标题|全称|制定机关|施行")
 _CHAPTER = re.compile(r"哪一?[章节篇部]|第几[章节部]|哪个(?:章节|部分)|哪一部分|什么章节|第[一二三四五六七八九十\d]+[章节]")
 # "哪个更高 / 哪边多 / 谁定得最高 / 是不是一样": a comparison of the figures the other asks cite.
 _WHICH = re.compile(r"(?:哪(?:个|边|家|里|方|一方|一个|地)|谁)(?:地方|地区|省|市|文件|规划|的目标|的任务|定得|的)?"
                     r"(?:更|最|比较)?[高低多少大小快慢强弱早晚]|孰|(?:是不是|是否)一样|一样吗|相同吗")
-_NUMBER = re.compile(r"多少|几[个所家项名万亿条套次位%]|比例|比重|占比|百分|目标值|数值|人数|个数|[高低多]于?多少|达到?几|几成")
+_NUMBER = re.compile(r"多少|多大(?:比例|规模|比重)|几[个所家项名万亿条套次位%]|比例|比重|占比|百分|目标值|数值|人数|个数|[高低多]于?多少|达到?几|几成")
 _MEASURE = re.compile(r"措施|举措|怎么|如何|怎样|哪些|做法|途径|办法|路径|干什么|做什么|干啥|打算|手段|什么样")
 _ASK_WORD = re.compile("|".join(p.pattern for p in (_METADATA, _CHAPTER, _WHICH, _NUMBER, _MEASURE))
-                       + r"|什么|是否|有没有|吗|哪|几|啥")
+                       + r"|什么|是否|有没有|吗|哪|几|啥|谁|多大|多长|呢$")
+# "…多大比例？到2025年呢？": a clause that only names a new period or subject asks the previous ask again.
+_ELLIPSIS = re.compile(r"呢$")
 # Where an ask ends: a sentence end, a semicolon, or a comma before a connective or another question.
 _BREAK = re.compile(r"[？?；;！!。]+|[，,]\s*(?=另外|此外|同时|还有|并且|以及|再|那么|其中|顺便|而且)|[，,]")
 _CONNECTIVE = re.compile(r"^(?:另外|此外|同时|还有|并且|以及|再|那么|顺便|而且)[，,]?")
@@ -50,6 +52,7 @@ class Ask:
     tense: str = ""  # past | target | ""
     unit: str = ""  # the unit a number ask expects ("%", "人", "元", …)
     fields: list[str] = field(default_factory=list)  # metadata fields asked, in order
+    others: list[str] = field(default_factory=list)  # the question's other asks: their passages are candidates too
 
 
 def ask_type(text: str) -> str:
@@ -105,8 +108,17 @@ def asks_of(question: str, subject: list[str]) -> list[Ask]:
     """Every ask of `question`; `subject` (places, 《titles》 it names) is prefixed to asks that lack it,
     and a period said once holds for every ask."""
     q_years, q_tense = periods_of(question)
-    out = []
+    out: list[Ask] = []
     for text in split_asks(question):
+        if out and _ELLIPSIS.search(text):  # the previous ask, in this clause's period or subject
+            own = _ELLIPSIS.sub("", text)
+            prev = out[-1]
+            ask = Ask(text=f"{prev.text}，{own}", qtype=prev.qtype, unit=prev.unit, fields=list(prev.fields))
+            ask.years, ask.tense = periods_of(own)
+            if not ask.years:
+                ask.years, ask.tense = prev.years, prev.tense
+            out.append(ask)
+            continue
         missing = [s for s in subject if s not in text]
         full = "".join(missing) + text if missing else text
         ask = Ask(text=full, qtype=ask_type(text), unit=unit_of(text))
@@ -120,4 +132,7 @@ def asks_of(question: str, subject: list[str]) -> list[Ask]:
         # "…的分成下限，甲和乙是不是一样？": the figures to compare are asked in the same clause
         out.insert(0, Ask(text=out[0].text, qtype="number", years=out[0].years, tense=out[0].tense,
                           unit=out[0].unit))
+    searched = [x.text for x in out if x.qtype not in ("which", "metadata")]
+    for x in out:  # asks of one question share a topic: one ask's passage often answers the next
+        x.others = [t for t in dict.fromkeys(searched) if t != x.text]
     return out

@@ -6,8 +6,10 @@ Questions here are written for these tests (not taken from the eval sets)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from docids import QH
+from docids import GP, JY, QH, ZJ
 
 from planqa.qa.answerability import MODEL_FILE, Model
 from planqa.qa.asks import asks_of, periods_of, split_asks
@@ -80,6 +82,25 @@ def test_several_metadata_fields_stay_one_lookup():
 def test_a_comparison_ask_is_computed_from_figures():
     asks = asks_of("忻州和晋城的高技能人才目标分别是多少，哪个更高？", [])
     assert [a.qtype for a in asks] == ["number", "which"]
+
+
+def test_a_clause_naming_only_a_new_period_asks_the_previous_ask_again():
+    asks = asks_of("高平中专2022年招生要占中考人数的多大比例？到2025年呢？", [])
+    assert [a.qtype for a in asks] == ["number", "number"]
+    assert asks[1].text.startswith(asks[0].text) and asks[1].years == ["2025"] and asks[1].unit == "%"
+
+
+def test_who_and_how_big_are_question_words_and_asks_share_their_passages():
+    assert len(split_asks("这份文件印了多少份？抄给了谁？")) == 2
+    asks = asks_of("到2025年人才总量要到多少？党政人才保持多大规模？", [])
+    assert [a.qtype for a in asks] == ["number", "number"]
+    assert asks[0].others == [asks[1].text] and asks[1].others == [asks[0].text]
+
+
+def test_a_brand_or_a_unit_doing_something_is_no_metadata_field():
+    assert asks_of("有几个国字号的创新平台？", [])[0].qtype == "number"
+    assert asks_of("法官由哪家单位统一招录？", [])[0].qtype != "metadata"
+    assert asks_of("这份规划由哪个部门印发？", [])[0].qtype == "metadata"
 
 
 def test_periods_and_units():
@@ -174,6 +195,24 @@ def test_each_ask_gets_its_own_answer(engine):
     first, second = ans.answer.split("\n", 1)
     assert "万人" in first and "[1]" in first
     assert "工匠" in second and "[" in second
+
+
+def test_an_elliptical_second_ask_is_answered_with_its_own_citation(engine):
+    ans = engine.ask("高平中专2022年招生人数要占全市中考总人数的多少？到2025年呢？")
+    first, second = ans.answer.split("\n")
+    assert "20%" in first and "25%" not in first and "[1]" in first
+    assert "25%" in second and "20%" not in second and re.search(r"\[\d\]", second)
+    quotes = " ".join(c.quote for c in ans.citations)  # each figure is in a cited quote of the plan
+    assert "20%" in quotes and "25%" in quotes and {c.doc_id for c in ans.citations} == {GP}
+
+
+def test_figures_of_two_documents_asked_are_each_cited_and_compared(engine):
+    ans = engine.ask("济源和浙江到2025年分别要完成多少人次职业技能培训？")
+    lines = ans.answer.split("\n")
+    assert lines[0].startswith("《济源市") and "23万人次" in lines[0]
+    assert lines[1].startswith("《浙江省") and "500万人次" in lines[1]
+    assert lines[-1].startswith("比较：") and lines[-1].endswith("；浙江更多。")
+    assert {c.doc_id for c in ans.citations} >= {JY, ZJ} and not ans.warnings
 
 
 def test_which_is_higher_is_computed_from_the_cited_figures(engine):
