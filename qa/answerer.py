@@ -271,7 +271,7 @@ class Answerer:
 
 # The suffixes of Chinese place names below the county and of named sites (镇/乡/村, 基地, 园区…); the
 # province/city/county ones are analysis.named_places's.
-_SITE_SUFFIX = re.compile(r"(?:镇|乡|村|街道|社区|基地|园区|开发区|新区|高新区|星球)$")
+_SITE_SUFFIX = re.compile(r"(?:镇|乡|村|街道|社区|基地|园区|开发区|新区|高新区)$")
 
 
 def unknown_place_words(question: str, catalog: Catalog) -> list[str]:

@@ -31,7 +31,7 @@ FEATURES = ("chunk_score", "chunk_rank", "rank_agree", "cov_exact", "cov_soft", 
 # A figure: a number with a unit (years and list enumerators are no figures).
 FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*((?:[万亿])?(?:人次|人|元|所|个|家|项|名|套|次|张|件|位|平方米)|%|‰|倍|小时|万|亿|年限?)")
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")
-_ENUM = re.compile(r"^\s*(?:\d+[.．、]|[（(]\d+[)）])")
+_ENUM = re.compile(r"^\s*(?:\d+[.．、](?!\d)|[（(]\d+[)）])")  # "1." is a list item, "1.5万" a figure
 
 
 @dataclass
