@@ -8,12 +8,12 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from planqa.corpus.headings import LIST_ITEM
 from planqa.corpus.models import Chunk, Document
 from planqa.corpus.structure import Block
 from planqa.corpus.tokens import count_tokens
 
 _SENTENCE_END = re.compile(r"[。！？；]")
-_NUMBERED_ITEM = re.compile(r"^\s*(\d{1,2}[.、．]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]是)")
 
 
 @dataclass
@@ -48,8 +48,8 @@ def _units(doc: Document) -> list[_Unit]:
             # A box holds the paragraphs after its title up to the next heading; when its items are
             # numbered, the first unnumbered paragraph is the body text resuming after the box.
             if box_paras == 0:
-                box_numbered = bool(_NUMBERED_ITEM.match(block.text))
-            elif box_numbered and not _NUMBERED_ITEM.match(block.text):
+                box_numbered = bool(LIST_ITEM.match(block.text))
+            elif box_numbered and not LIST_ITEM.match(block.text):
                 box = ""
         if box:
             box_paras += 1

@@ -23,6 +23,11 @@ LABEL_FORMAT = {
     "paren_number": "（{}）", "arabic": "{}.", "paren_arabic": "（{}）",
 }
 _SENTENCE = re.compile(r"[。；！？]")
+# The enumerator of a list item opening a line: 1. / 1、 / 1) / （1） / （一） / 一、 / 一是. A digit or % right
+# after the dot is a decimal ("1.5万人" is a figure, not item 1). Used to find numbered 专栏 items (chunking)
+# and to keep enumerators out of the figures an answer states (qa features, eval grounding).
+LIST_ITEM = re.compile(r"^\s*(?:[（(]?\d{1,2}[.、．)）](?![\d%])|[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]"
+                       r"|[一二三四五六七八九十]{1,3}[、是])\s*")
 
 
 @dataclass

@@ -18,7 +18,6 @@ from planqa.corpus.normalize import normalize_line
 from planqa.corpus.tables import Table, parse_table
 
 _BOX = re.compile(r"^\s*专栏\s*\d+")
-_NUMBERED_ITEM = re.compile(r"^\s*(\d{1,2}[.、．]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]是)")
 MISSING_CHAPTER = "（章标题缺失）"
 
 

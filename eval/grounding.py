@@ -22,14 +22,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from planqa.corpus.headings import LIST_ITEM
 from planqa.eval.dataset import EvalItem
 from planqa.eval.textnorm import containment, contains, normalize, numbers_in
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _SENT_END = re.compile(r"(?<=[。！？!?；;])")
-# List enumerators ("1. ", "2、", "（3）", "(一)", "四、") are layout, not claims: their digits must not
-# be checked against the passages.
-_ENUMERATOR = re.compile(r"^\s*(?:[（(]?\d{1,2}[)）.、．](?!\d)|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)\s*")
 _CHAPTER_LABEL = re.compile(r"^(第[一二三四五六七八九十百零〇\d]+[篇章]|[一二三四五六七八九十]+、)")
 
 
@@ -77,7 +75,7 @@ def _sentence_markers(answer: str) -> list[tuple[str, list[int]]]:
         sents = [s.strip() for s in _SENT_END.split(para) if s.strip()]
         for s in sents:
             marks = [int(m) for m in _MARKER.findall(s)]
-            bare = _ENUMERATOR.sub("", _MARKER.sub("", s))
+            bare = LIST_ITEM.sub("", _MARKER.sub("", s))
             if len(normalize(bare).strip("。！？!?；;:：,，")) < 4:  # "答:", a lone "[1]"
                 if marks and pending:
                     result.extend((p, marks) for p in pending)

@@ -32,25 +32,18 @@ class CitationBuilder:
                 if merged:
                     c.quote, (c.quote_start, c.quote_end) = merged[0], merged[1]
                     return c.n
+        self.citations.append(self.make(len(self.citations) + 1, chunk, quote, score))
+        return self.citations[-1].n
+
+    def make(self, n: int, chunk: Chunk, quote: str, score: float = 0.0) -> Citation:
+        """Citation [n] of `quote` in `chunk`, with its offsets (no quote, -1, when it is not a substring)."""
         meta = self.doc_meta(chunk.doc_id)
         start = chunk.text.find(quote) if quote else -1
-        cit = Citation(
-            n=len(self.citations) + 1,
-            chunk_id=chunk.chunk_id,
-            doc_id=chunk.doc_id,
-            doc_title=meta.get("title", "") or chunk.doc_id,
-            doc_number=meta.get("doc_number", ""),
-            chapter=chunk.chapter,
-            section=chunk.section,
-            quote=quote if start >= 0 else "",
-            text=chunk.text,
-            score=round(float(score), 4),
-            quote_start=start,
-            quote_end=start + len(quote) if start >= 0 else -1,
-            page=chunk.page, page_end=chunk.page_end,
-        )
-        self.citations.append(cit)
-        return cit.n
+        return Citation(n=n, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id,
+                        doc_title=meta.get("title", "") or chunk.doc_id, doc_number=meta.get("doc_number", ""),
+                        chapter=chunk.chapter, section=chunk.section, quote=quote if start >= 0 else "",
+                        text=chunk.text, score=round(float(score), 4), quote_start=start,
+                        quote_end=start + len(quote) if start >= 0 else -1, page=chunk.page, page_end=chunk.page_end)
 
 
 def merge_quotes(text: str, a: str, b: str, max_gap: int = 2) -> tuple[str, tuple[int, int]] | None:
@@ -77,46 +70,25 @@ def check_answer(answer: str, citations: list[Citation]) -> tuple[str, list[Cita
     """Drop markers that point at no passage, renumber the rest 1..n in order of use,
     keep only cited passages, and warn about figures found in no cited passage."""
     valid = {c.n: c for c in citations}
-    order: list[int] = []
-    for m in MARKER.finditer(answer):
-        n = int(m.group(1))
-        if n in valid and n not in order:
-            order.append(n)
-    renum = {old: new for new, old in enumerate(order, 1)}
+    used = [int(m.group(1)) for m in MARKER.finditer(answer)]
+    renum = {old: new for new, old in enumerate(dict.fromkeys(n for n in used if n in valid), 1)}
     warnings: list[str] = []
-    bad = sorted({int(m.group(1)) for m in MARKER.finditer(answer)} - set(valid))
-    if bad:
+    if bad := sorted(set(used) - set(valid)):
         warnings.append("已删除指向不存在段落的引用标记：" + "、".join(f"[{n}]" for n in bad))
-
-    def sub(m: re.Match) -> str:
-        n = int(m.group(1))
-        return f"[{renum[n]}]" if n in renum else ""
-
-    text = MARKER.sub(sub, answer)
+    text = MARKER.sub(lambda m: f"[{renum[int(m.group(1))]}]" if int(m.group(1)) in renum else "", answer)
     text = re.sub(r"(\[\d+\])(?:\1)+", r"\1", text)  # [1][1] → [1]
     kept = []
-    for old in order:
-        c = valid[old]
-        c.n = renum[old]
-        kept.append(c)
-    cited_numbers: set[str] = set()
-    for c in kept:
-        cited_numbers |= numbers_in(c.text)
-    cited_numbers |= numbers_in(" ".join(c.doc_title + c.doc_number + c.chapter + c.section for c in kept))
-    plain = MARKER.sub("", text)
-    stray = sorted({n for n in numbers_in(plain) if n not in cited_numbers and not _is_trivial(n)})
+    for old, new in renum.items():
+        valid[old].n = new
+        kept.append(valid[old])
+    cited = numbers_in(" ".join(x for c in kept for x in (c.text, c.doc_title + c.doc_number + c.chapter + c.section)))
+    # single digits are list numbering / counting words more often than figures
+    stray = sorted(n for n in numbers_in(MARKER.sub("", text)) - cited if len(n) > 1)
     if stray:
         warnings.append("以下数字未在所引段落中找到，请核实：" + "、".join(stray))
     return text, kept, warnings
 
 
-def _is_trivial(n: str) -> bool:
-    # Single digits are list numbering / counting words more often than figures.
-    return len(n) == 1
-
-
 def quote_supported(citation: Citation) -> bool:
     """A quote is valid when it is an exact substring of its chunk at the stated offsets."""
-    if not citation.quote:
-        return False
-    return citation.text[citation.quote_start : citation.quote_end] == citation.quote
+    return bool(citation.quote) and citation.text[citation.quote_start : citation.quote_end] == citation.quote

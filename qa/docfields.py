@@ -21,6 +21,10 @@ class DocField:
     record: str = ""  # the Document attribute holding it
 
 
+# The fields the Document record holds, as an answer names them.
+RECORD_LABELS = {"doc_number": "文号", "issuer": "发文机关", "date": "印发日期", "title": "标题"}
+
+
 def _f(label: str, asked: str, printed: str | None = None, record: str = "") -> DocField:
     return DocField(label, re.compile(asked), re.compile(printed) if printed else None, record)
 
@@ -38,8 +42,9 @@ FIELDS = (
     _f("密级", r"密级", r"密级"),
     _f("紧急程度", r"紧急程度", r"特急|加急|紧急程度"),
     # the record's date, asked with a verb of issuing the ask grammar may not know ("哪年哪月正式下发")
-    _f("印发日期", r"(?:哪年|哪月|哪天|何时|什么时候|啥时候|日期|时间)[^，,？?]{0,6}(?:下发|下达|印发|发布|出台)|"
-                   r"(?:下发|下达|出台)[^，,？?]{0,4}(?:日期|时间|哪年|哪月|哪天)", record="date"),
+    _f(RECORD_LABELS["date"],
+       r"(?:哪年|哪月|哪天|何时|什么时候|啥时候|日期|时间)[^，,？?]{0,6}(?:下发|下达|印发|发布|出台)|"
+       r"(?:下发|下达|出台)[^，,？?]{0,4}(?:日期|时间|哪年|哪月|哪天)", record="date"),
 )
 
 

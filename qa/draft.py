@@ -19,7 +19,7 @@ class Draft:
     builder: CitationBuilder | None = None
     refusal: str = ""
     strength: float = 0.0
-    items: list[str] = field(default_factory=list)  # the listed points (for "第二条" follow-ups)
+    warnings: list[str] = field(default_factory=list)  # what checking a model's reply flagged
 
 
 def short(sentence: str, limit: int = _ITEM_CHARS) -> str:

@@ -6,13 +6,13 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from planqa.qa.analysis import Analysis, analyse
+from planqa.qa.analysis import Analysis, analyse, named_places
 from planqa.qa.answerability import Model
 from planqa.qa.answerer import Answerer
 from planqa.qa.catalog import Catalog
 from planqa.qa.draft import Draft
 from planqa.qa.followup import looks_like_followup, normalize_history, rewrite
-from planqa.qa.llm import LLMAnswerer, LLMResult, Passage, finalize, fit_passages
+from planqa.qa.llm import LLMAnswerer, Passage, finalize, fit_passages
 from planqa.qa.match import Matcher
 from planqa.qa.models import Answer
 from planqa.qa.refusal import nearest_passages, refusal, scope_refusal
@@ -51,8 +51,6 @@ class Engine:
     def warm_up(self) -> None:
         """Load what the first question would otherwise pay for (jieba's dictionary, corpus statistics),
         so that Answer.latency_ms measures answering, not start-up."""
-        from planqa.qa.analysis import named_places
-
         named_places("晋城市")
         _ = self.catalog
         Matcher(self.settings.thesaurus).term("教师", "")  # loads the thesaurus
@@ -75,31 +73,52 @@ class Engine:
 
     def _run(self, question, history, doc_ids, regions, mode, top_k, stream: bool) -> Iterator[Answer]:
         t0 = time.perf_counter()
-        question = (question or "").strip()
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
-        if not question:
-            yield self._done(refusal(question, "问题为空。", mode), t0)
-            return
+        question = (question or "").strip()
         turns = normalize_history(history)
-        rewritten = self._rewrite(question, turns, mode)
-        q = rewritten or question
+        rewritten = self._rewrite(question, turns, mode) if question else ""
+        for ans in self._answers(question, rewritten or question, turns, doc_ids, regions, mode,
+                                 top_k or self.settings.top_k, stream):
+            ans.rewritten_question, ans.latency_ms = rewritten, round((time.perf_counter() - t0) * 1000, 1)
+            yield ans
+
+    def _answers(self, question, q, turns, doc_ids, regions, mode, k, stream) -> Iterator[Answer]:
+        """The partial answers (LLM streaming) and the final one; the extractive answer whenever the
+        model is not configured or fails, so the user is never left without one."""
+        if not question:
+            yield refusal(question, "问题为空。", mode)
+            return
         a = analyse(q, self.catalog)
         scope = self._filter(a, doc_ids)
         reason = scope_refusal(a) if not doc_ids else ""
         if reason:  # still list what the corpus has nearest to it
-            reason += nearest_passages(self._search(q, k=4), self.catalog)
-            ans = refusal(question, reason, mode)
-            ans.rewritten_question = rewritten
-            yield self._done(ans, t0)
+            yield refusal(question, reason + nearest_passages(self.index.search(q, k=4), self.catalog), mode)
             return
-        k = top_k or self.settings.top_k
+        if mode == "llm" and not self._llm_ready():
+            fallback = "未配置大模型接口（llm_base_url / llm_model），已改用抽取式回答。"
+        elif mode == "llm":
+            passages = self._passages(a, scope, regions, k)
+            if not passages:
+                yield refusal(question, "未检索到相关段落。", mode)
+                return
+            llm, reply = self._llm_answerer(), ""
+            try:
+                if stream:
+                    for reply in llm.stream(a.question, passages, turns):
+                        yield Answer(question=question, answer=reply, mode=mode)
+                else:
+                    reply = llm.generate(a.question, passages, turns)
+            except Exception as exc:  # time-out, HTTP error, bad endpoint
+                fallback = f"大模型接口调用失败（{type(exc).__name__}），已改用抽取式回答。"
+            else:
+                yield _to_answer(question, finalize(reply, passages, self.catalog), mode)
+                return
+        ans = _to_answer(question, self.answerer(k).answer(a.question, scope, regions), "extractive")
         if mode == "llm":
-            yield from self._llm(question, rewritten, a, scope, regions, k, turns, t0, stream)
-            return
-        ans = self._extractive(question, a, scope, regions, k)
-        ans.rewritten_question = rewritten
-        yield self._done(ans, t0)
+            ans.mode = "llm-fallback"
+            ans.warnings.append(fallback)
+        yield ans
 
     # --- steps ------------------------------------------------------------------------------
     def _rewrite(self, question: str, turns: list[tuple[str, str]], mode: str) -> str:
@@ -117,18 +136,11 @@ class Engine:
     def _filter(self, a: Analysis, doc_ids: list[str] | None) -> list[str] | None:
         """Documents to search: the caller's filter narrowed by the documents the question names."""
         if doc_ids:
-            inter = [d for d in a.doc_ids if d in doc_ids]
-            return inter or list(doc_ids)
+            return [d for d in a.doc_ids if d in doc_ids] or list(doc_ids)
         return a.doc_ids or None
 
-    def _search(self, query: str, k: int = 8, doc_ids=None, regions=None, mode: str = "hybrid"):
-        return self.index.search(query, k=k, mode=mode, doc_ids=doc_ids, regions=regions)
-
-    def _extractive(self, question: str, a: Analysis, scope, regions, k: int) -> Answer:
-        return _to_answer(question, self.answerer(k).answer(a.question, scope, regions), "extractive")
-
     def answerer(self, k: int | None = None) -> Answerer:
-        return Answerer(self.catalog, self.index, self._search, self.model, Matcher(self.settings.thesaurus),
+        return Answerer(self.catalog, self.index, self.index.search, self.model, Matcher(self.settings.thesaurus),
                         top_k=k or self.settings.top_k)
 
     def _llm_ready(self) -> bool:
@@ -140,67 +152,17 @@ class Engine:
     def _passages(self, a: Analysis, scope, regions, k: int) -> list[Passage]:
         if a.qtype == "comparison" and scope and len(scope) >= 2:  # each named document gets its share
             per = max(2, k // len(scope))
-            pairs = [(h.chunk, h.score) for d in scope for h in self._search(a.question, per, [d], regions)]
+            hits = [h for d in scope for h in self.index.search(a.question, k=per, doc_ids=[d], regions=regions)]
         else:
-            pairs = [(h.chunk, h.score) for h in self._search(a.question, k, scope, regions)]
-        return fit_passages(pairs, self.catalog, self.settings.llm_context_tokens)
-
-    def _llm(self, question, rewritten, a, scope, regions, k, turns, t0, stream: bool) -> Iterator[Answer]:
-        if not self._llm_ready():
-            ans = self._extractive(question, a, scope, regions, k)
-            ans.mode = "llm-fallback"
-            ans.warnings.append("未配置大模型接口（llm_base_url / llm_model），已改用抽取式回答。")
-            ans.rewritten_question = rewritten
-            yield self._done(ans, t0)
-            return
-        passages = self._passages(a, scope, regions, k)
-        if not passages:
-            ans = refusal(question, "未检索到相关段落。", "llm")
-            ans.rewritten_question = rewritten
-            yield self._done(ans, t0)
-            return
-        llm = self._llm_answerer()
-        reply = ""
-        try:
-            if stream:
-                for reply in llm.stream(a.question, passages, turns):
-                    yield Answer(question=question, answer=reply, mode="llm", rewritten_question=rewritten,
-                                 latency_ms=_ms(t0))
-            else:
-                reply = llm.generate(a.question, passages, turns)
-        except Exception as exc:  # time-out, HTTP error, bad endpoint: never leave the user without an answer
-            ans = self._extractive(question, a, scope, regions, k)
-            ans.mode = "llm-fallback"
-            ans.warnings.append(f"大模型接口调用失败（{type(exc).__name__}），已改用抽取式回答。")
-            ans.rewritten_question = rewritten
-            yield self._done(ans, t0)
-            return
-        result = finalize(reply, passages, self.catalog)
-        yield self._done(_llm_answer(question, rewritten, result), t0)
-
-    @staticmethod
-    def _done(ans: Answer, t0: float) -> Answer:
-        ans.latency_ms = _ms(t0)
-        return ans
-
-
-def _ms(t0: float) -> float:
-    return round((time.perf_counter() - t0) * 1000, 1)
+            hits = self.index.search(a.question, k=k, doc_ids=scope, regions=regions)
+        return fit_passages([(h.chunk, h.score) for h in hits], self.catalog, self.settings.llm_context_tokens)
 
 
 def _to_answer(question: str, draft: Draft, mode: str) -> Answer:
     if draft.refusal:
-        return refusal(question, draft.refusal, mode)
-    cites = draft.builder.citations if draft.builder else []
-    return Answer(question=question, answer=draft.text, mode=mode, citations=cites)
-
-
-def _llm_answer(question: str, rewritten: str, result: LLMResult) -> Answer:
-    if result.refusal:
-        ans = refusal(question, result.refusal, "llm")
-        ans.warnings = result.warnings
+        ans = refusal(question, draft.refusal, mode)
     else:
-        ans = Answer(question=question, answer=result.text, mode="llm", citations=result.builder.citations,
-                     warnings=result.warnings)
-    ans.rewritten_question = rewritten
+        ans = Answer(question=question, answer=draft.text, mode=mode,
+                     citations=draft.builder.citations if draft.builder else [])
+    ans.warnings = list(draft.warnings)
     return ans

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any
 
 from planqa.corpus.models import Chunk
 from planqa.corpus.tokens import count_tokens, truncate_tokens
 from planqa.qa.catalog import Catalog
 from planqa.qa.citations import MARKER, CitationBuilder, check_answer
+from planqa.qa.draft import Draft
 from planqa.qa.refusal import NOT_FOUND
 from planqa.qa.sentences import split_sentences
 from planqa.qa.terms import bigrams
@@ -47,11 +48,9 @@ def fit_passages(chunks: list[tuple[Chunk, float]], catalog: Catalog, budget_tok
         p = Passage(len(out) + 1, chunk, catalog.title(chunk.doc_id), score)
         cost = count_tokens(p.render()) + 4
         if used + cost > budget_tokens:
-            room = budget_tokens - used - count_tokens(p.render().split("\n", 1)[0]) - 8
+            room = budget_tokens - count_tokens(p.render().split("\n", 1)[0]) - 8
             if room >= 16 and not out:  # never send nothing: cut the first passage down to size
-                text = truncate_tokens(chunk.text, room)
-                p = Passage(p.n, Chunk(**{**chunk.__dict__, "text": text}), p.title, score)
-                out.append(p)
+                out.append(replace(p, chunk=replace(chunk, text=truncate_tokens(chunk.text, room))))
             break
         out.append(p)
         used += cost
@@ -106,45 +105,20 @@ def _claims_by_marker(answer: str) -> dict[int, str]:
     return out
 
 
-@dataclass
-class LLMResult:
-    text: str
-    builder: CitationBuilder
-    warnings: list[str] = field(default_factory=list)
-    refusal: str = ""
-
-
-def finalize(reply: str, passages: list[Passage], catalog: Catalog) -> LLMResult:
+def finalize(reply: str, passages: list[Passage], catalog: Catalog) -> Draft:
     """Check a model reply: keep valid markers, attach exact quotes, flag stray numbers, refuse when unsupported."""
     reply = reply.strip()
     builder = CitationBuilder(catalog.meta)
     if not reply or reply.startswith(NOT_FOUND):
-        return LLMResult("", builder, refusal="模型判断所给段落中没有答案。")
+        return Draft(refusal="模型判断所给段落中没有答案。")
     by_n = {p.n: p for p in passages}
-    claims = _claims_by_marker(reply)
-    # Provisional citations numbered like the passages, so check_answer can renumber them.
-    from planqa.qa.models import Citation
-
-    provisional: list[Citation] = []
-    for n, claim in claims.items():
-        p = by_n.get(n)
-        if p is None:
-            continue
-        quote = best_quote(p.chunk.text, claim)
-        start = p.chunk.text.find(quote)
-        meta = catalog.meta(p.chunk.doc_id)
-        provisional.append(Citation(
-            n=n, chunk_id=p.chunk.chunk_id, doc_id=p.chunk.doc_id, doc_title=p.title,
-            doc_number=meta.get("doc_number", ""), chapter=p.chunk.chapter, section=p.chunk.section,
-            quote=quote, text=p.chunk.text, score=round(float(p.score), 4),
-            quote_start=start, quote_end=start + len(quote) if start >= 0 else -1,
-            page=p.chunk.page, page_end=p.chunk.page_end,
-        ))
-    text, kept, warnings = check_answer(reply, provisional)
-    builder.citations = kept
-    if not kept:
-        return LLMResult("", builder, warnings, refusal="模型的回答没有引用任何给定段落，无法核实。")
-    return LLMResult(text, builder, warnings)
+    # provisional citations numbered like the passages, so that check_answer renumbers them
+    provisional = [builder.make(n, by_n[n].chunk, best_quote(by_n[n].chunk.text, claim), by_n[n].score)
+                   for n, claim in _claims_by_marker(reply).items() if n in by_n]
+    text, builder.citations, warnings = check_answer(reply, provisional)
+    if not builder.citations:
+        return Draft(refusal="模型的回答没有引用任何给定段落，无法核实。", warnings=warnings)
+    return Draft(text, builder, warnings=warnings)
 
 
 @dataclass

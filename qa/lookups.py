@@ -10,23 +10,23 @@ from planqa.corpus.models import Chunk
 from planqa.qa.analysis import Analysis
 from planqa.qa.catalog import Catalog
 from planqa.qa.citations import CitationBuilder
+from planqa.qa.docfields import RECORD_LABELS
 from planqa.qa.draft import Draft, display_title, short, where
 from planqa.qa.match import Matcher
+from planqa.qa.refusal import NOT_FOUND
 from planqa.qa.sentences import split_sentences, with_marker
 
-_LABELS = {"doc_number": "文号", "issuer": "发文机关", "date": "印发日期", "title": "标题"}
-
 _EXACT = Matcher(thesaurus="none")
+_BRACKETS = re.compile(r"[〔〕\[\]()（）【】\s]")  # 文号 brackets vary ([2022] vs 〔2022〕)
 
 
-def is_heading(text: str, chunk: Chunk) -> bool:
-    """A heading line (the corpus's own 篇/章/节/一、/（一）/1. rules) quoted as a sentence is no content."""
-    t = text.strip()
-    return match_heading(t) is not None and len(t) <= 40 or t in (chunk.chapter, chunk.section, chunk.label)
-
-
-def term_match(term: str, text: str) -> float:
-    return _EXACT.term(term, text)
+def _opening(chunk: Chunk, default: str) -> str:
+    """The chunk's first sentence that is no heading line (the corpus's 篇/章/节/一、/（一）/1. rules)."""
+    for s in split_sentences(chunk.text):
+        t = s.text
+        if not (match_heading(t) is not None and len(t) <= 40 or t in (chunk.chapter, chunk.section, chunk.label)):
+            return t
+    return default
 
 
 @dataclass
@@ -34,19 +34,21 @@ class Lookups:
     catalog: Catalog
     min_evidence: float
 
+    def _cited(self, chunk: Chunk, quote: str, builder: CitationBuilder) -> tuple[str, int]:
+        """《title》 as shown, and the marker of `quote`."""
+        return display_title(self.catalog.title(chunk.doc_id)), builder.cite(chunk, quote)
+
     def heading(self, a: Analysis, doc_ids: list[str] | None, builder: CitationBuilder) -> Draft | None:
         """"第七章讲什么？": the named heading of the named document, and how it opens."""
         if not doc_ids or len(doc_ids) != 1:
             return None
         for c in self.catalog.chunks.get(doc_ids[0], []):
-            for heading in (c.chapter, c.section):
-                if heading.startswith(a.heading_ref):
-                    sentences = [s for s in split_sentences(c.text) if not is_heading(s.text, c)]
-                    quote = sentences[0].text if sentences else heading
-                    n = builder.cite(c, quote)
-                    title = display_title(self.catalog.title(c.doc_id))
-                    text = f"《{title}》的{a.heading_ref}是“{heading}”，开篇写道：{with_marker(short(quote, 120), n)}"
-                    return Draft(text, builder, strength=1.0)
+            heading = next((h for h in (c.chapter, c.section) if h.startswith(a.heading_ref)), None)
+            if heading is not None:
+                quote = _opening(c, heading)
+                title, n = self._cited(c, quote, builder)
+                return Draft(f"《{title}》的{a.heading_ref}是“{heading}”，开篇写道：{with_marker(short(quote, 120), n)}",
+                             builder, strength=1.0)
         return Draft(refusal=f"该文件中没有“{a.heading_ref}”。")
 
     def chapter(self, a: Analysis, doc_ids: list[str] | None, builder: CitationBuilder) -> Draft | None:
@@ -60,15 +62,13 @@ class Lookups:
         for doc_id in doc_ids or list(self.catalog.docs):
             # words of the document's own title name the document, not one of its chapters
             title = self.catalog.title(doc_id)
-            weights = {t: w for t, w in all_weights.items() if term_match(t, title) < 1.0} or all_weights
+            weights = {t: w for t, w in all_weights.items() if _EXACT.term(t, title) < 1.0} or all_weights
             total = sum(weights.values()) or 1.0
             seen = set()
             for c in self.catalog.chunks.get(doc_id, []):
-                for heading in (c.chapter, c.section):
-                    if not heading or (doc_id, heading) in seen:
-                        continue
-                    seen.add((doc_id, heading))
-                    cov = sum(w * term_match(t, heading) for t, w in weights.items()) / total
+                for heading in (h for h in (c.chapter, c.section) if h and h not in seen):
+                    seen.add(heading)
+                    cov = sum(w * _EXACT.term(t, heading) for t, w in weights.items()) / total
                     # the chapter itself beats its sections on a tie: it is the broader answer
                     cov += 0.01 if heading == c.chapter else 0.0
                     if cov > best[0]:
@@ -76,12 +76,9 @@ class Lookups:
         cov, chunk, place = best
         if chunk is None or cov < self.min_evidence:
             return None
-        sentences = [s for s in split_sentences(chunk.text) if not is_heading(s.text, chunk)]
-        quote = sentences[0].text if sentences else chunk.text.strip()[:60]
-        n = builder.cite(chunk, quote)
-        title = display_title(self.catalog.title(chunk.doc_id))
-        text = f"《{title}》中，相关内容位于{place}[{n}]：{short(quote, 120)}"
-        return Draft(text, builder, strength=cov)
+        quote = _opening(chunk, chunk.text.strip()[:60])
+        title, n = self._cited(chunk, quote, builder)
+        return Draft(f"《{title}》中，相关内容位于{place}[{n}]：{short(quote, 120)}", builder, strength=cov)
 
     def metadata(self, a: Analysis, doc_ids: list[str] | None, builder: CitationBuilder) -> Draft:
         """Every field the question asks for (文号、发文机关、日期、标题), each cited where the text states it."""
@@ -90,51 +87,38 @@ class Lookups:
             return Draft(refusal="问题没有指明是哪一份文件（请写出地区或文件标题）。", strength=-1.0)
         meta = self.catalog.meta(doc_id)
         title = display_title(self.catalog.title(doc_id))
-        fields = list(dict.fromkeys(a.fields or ([a.field] if a.field else [])))
         parts, missing = [], []
-        for name in fields:
-            value = meta.get(name, "") or ""
-            label = _LABELS[name]
+        for name in dict.fromkeys(a.fields or ([a.field] if a.field else [])):
+            value, label = meta.get(name, "") or "", RECORD_LABELS[name]
             if not value:
                 missing.append(label)
                 continue
             chunk, quote = self._locate(doc_id, value, name)
             shown = date_cn(value) if name == "date" else value
-            if chunk is None:
-                parts.append(f"{label}是{shown}（据文件元数据）")
-            else:
-                n = builder.cite(chunk, quote)
-                parts.append(f"{label}是{shown}[{n}]")
+            parts.append(f"{label}是{shown}[{builder.cite(chunk, quote)}]" if chunk is not None
+                         else f"{label}是{shown}（据文件元数据）")
         if not parts:  # not in the metadata: answer from the text like any other question
             return Draft(refusal=f"《{title}》的元数据未注明{'、'.join(missing)}。")
         text = f"《{title}》的{'，'.join(parts)}。"
         if missing:
-            text += f"文件中未找到{'、'.join(missing)}（文件元数据未注明）。"
+            text += f"{NOT_FOUND}{'、'.join(missing)}（文件元数据未注明）。"
         return Draft(text, builder, strength=1.0)
 
     def _locate(self, doc_id: str, value: str, field_name: str) -> tuple[Chunk | None, str]:
         """The chunk and sentence where a metadata value appears (first occurrence in the document)."""
-        variants = [value]
-        if field_name == "date":
-            variants = [date_cn(value), value, value.replace("-", ".")]
-        if field_name == "doc_number":
-            core = re.sub(r"[〔〕\[\]()（）【】\s]", "", value)
-            variants.append(core)
-        for c in self.catalog.chunks.get(doc_id, []):
-            flat = c.text
-            for v in variants:
-                if v and v in flat:
-                    for s in split_sentences(c.text):
-                        if v in s.text:
-                            return c, s.text
-                    return c, v
-            if field_name == "doc_number":  # brackets vary ([2022] vs 〔2022〕): compare bracket-free text
-                for s in split_sentences(c.text):
-                    if variants[-1] and variants[-1] in re.sub(r"[〔〕\[\]()（）【】\s]", "", s.text):
-                        return c, s.text
         chunks = self.catalog.chunks.get(doc_id) or []
+        variants = [date_cn(value), value, value.replace("-", ".")] if field_name == "date" else [value]
+        core = _BRACKETS.sub("", value)
+        for c in chunks:
+            sentences = split_sentences(c.text)
+            for v in (v for v in variants if v and v in c.text):
+                return c, next((s.text for s in sentences if v in s.text), v)
+            if field_name == "doc_number" and core:
+                found = next((s.text for s in sentences if core in _BRACKETS.sub("", s.text)), None)
+                if found:
+                    return c, found
         if field_name == "title" and chunks:
-            return chunks[0], split_sentences(chunks[0].text)[0].text if split_sentences(chunks[0].text) else ""
+            return chunks[0], next((s.text for s in split_sentences(chunks[0].text)), "")
         return None, ""
 
 
