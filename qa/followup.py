@@ -5,27 +5,38 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from planqa.corpus.headings import LIST_ITEM
 from planqa.qa.analysis import named_places as _named_places
 from planqa.qa.analysis import ordinal_of
+from planqa.qa.citations import MARKER
 from planqa.qa.terms import content_terms
 
 Turn = tuple[str, str]  # (question, answer)
 
 _PRONOUN = re.compile(r"(?:这份|该|此|这个|那个|这一|上述|上面的?|前面的?)(?:规划|文件|计划|方案|纲要|通知)|它们?|其(?![中他余次实])")
+_CUE_HEAD = re.compile(r"^(?:那么|那|还有|另外)")
 _FOLLOW_CUE = re.compile(r"^(?:那|那么|还有|另外|再|又)|呢[？?。！!]*$|具体|展开|详细")
+_TAIL = re.compile(r"呢?[？?。！!]*$")
 # How a question asks (kept when a follow-up only changes what it asks about).
 _ASK_FORM = re.compile(r"((?:要|将)?(?:是多少|有多少|达到多少|有哪些\S{0,4}|是什么|怎么做|如何\S{0,6}|在哪一?[章节部分]+))[？?。]?$")
-_ITEM_LINE = re.compile(r"^\s*(\d+)[.、．]\s*(.+?)\s*$")
-_MARKERS = re.compile(r"\[\d+\]")
+_ORDINAL = re.compile(r"第[一二两三四五六七八九十\d]+[条点项个]")
 _TITLE = re.compile(r"《([^》]+)》")
-
-
-_CUE_HEAD = re.compile(r"^(?:那么|那|还有|另外)")
 
 
 def named_places(text: str) -> list[str]:
     """Places named in a turn, without the follow-up cue in front ("那忻州呢" → 忻州)."""
     return _named_places(_CUE_HEAD.sub("", text.strip()))
+
+
+def _body(question: str) -> str:
+    """The question without its follow-up cue and tail ("那忻州呢？" → 忻州)."""
+    return _TAIL.sub("", _CUE_HEAD.sub("", question.strip())).strip("，, ")
+
+
+def _without_places(text: str) -> str:
+    for p in named_places(text):
+        text = text.replace(p, "")
+    return text
 
 
 def _text_of(content) -> str:
@@ -38,22 +49,18 @@ def _text_of(content) -> str:
 def normalize_history(history: Sequence | None) -> list[Turn]:
     """(question, answer) pairs from pairs or from OpenAI-style {"role", "content"} messages."""
     turns: list[Turn] = []
-    if not history:
-        return turns
     pending_q: str | None = None
-    for item in history:
-        if isinstance(item, dict):
-            role, content = item.get("role"), _text_of(item.get("content"))
-            if role == "user":
-                if pending_q is not None:
-                    turns.append((pending_q, ""))
-                pending_q = content
-            elif role == "assistant" and pending_q is not None:
-                turns.append((pending_q, content))
-                pending_q = None
-        else:
+    for item in history or ():
+        if not isinstance(item, dict):
             q, a = (list(item) + ["", ""])[:2]
             turns.append((str(q or ""), str(a or "")))
+        elif item.get("role") == "user":
+            if pending_q is not None:
+                turns.append((pending_q, ""))
+            pending_q = _text_of(item.get("content"))
+        elif item.get("role") == "assistant" and pending_q is not None:
+            turns.append((pending_q, _text_of(item.get("content"))))
+            pending_q = None
     if pending_q is not None:
         turns.append((pending_q, ""))
     return turns
@@ -61,12 +68,9 @@ def normalize_history(history: Sequence | None) -> list[Turn]:
 
 def answer_items(answer: str) -> list[str]:
     """The numbered points of a previous answer ("1. …[1]"), markers stripped."""
-    items = []
-    for line in answer.splitlines():
-        m = _ITEM_LINE.match(line)
-        if m:
-            items.append(_MARKERS.sub("", m.group(2)).rstrip("。；;…").strip())
-    return items
+    items = (MARKER.sub("", line[m.end():]).strip().rstrip("。；;…").strip()
+             for line in answer.splitlines() if (m := LIST_ITEM.match(line)))
+    return [item for item in items if item]
 
 
 def looks_like_followup(question: str) -> bool:
@@ -95,47 +99,33 @@ def _item_key(item: str) -> str:
 
 def _intent_question(turns: list[Turn]) -> str:
     """The latest question that says what it asks (not itself a bare "那X呢？")."""
-    for question, _ in reversed(turns):
-        rest = question
-        for p in named_places(question):
-            rest = rest.replace(p, "")
-        if content_terms(re.sub(r"^(?:那么|那|还有|另外)|呢?[？?。！!]*$", "", rest)):
-            return question
-    return turns[-1][0]
+    return next((q for q, _ in reversed(turns) if content_terms(_body(_without_places(q)))), turns[-1][0])
 
 
-def rewrite(question: str, history: Sequence | None, previous_rewritten: str = "") -> str:
+def rewrite(question: str, history: Sequence | None) -> str:
     """A standalone question for a follow-up, or "" when the question stands on its own."""
     turns = normalize_history(history)
     q = question.strip()
     if not turns or not looks_like_followup(q):
         return ""
-    prev_q, prev_a = turns[-1]
-    prev_q = previous_rewritten or prev_q
     subject = _subject(turns)
-
     k = ordinal_of(q)
     if k:  # "第二条具体怎么做？" → the second point of the previous answer
         items = next((answer_items(a) for _, a in reversed(turns) if answer_items(a)), [])
         if 0 < k <= len(items):
-            rest = re.sub(r"第[一二两三四五六七八九十\d]+[条点项个]", "", q).strip("，,？? ")
-            rest = re.sub(r"^(?:那|那么)", "", rest) or "具体怎么做"
+            rest = re.sub(r"^(?:那|那么)", "", _ORDINAL.sub("", q).strip("，,？? ")) or "具体怎么做"
             prefix = subject if subject and not subject.startswith("《") else ""
             return f"{prefix}{_item_key(items[k - 1])}，{rest}？"
 
-    body = re.sub(r"呢?[？?。！!]*$", "", re.sub(r"^(?:那么|那|还有|另外)", "", q)).strip("，, ")
+    body = _body(q)
     new_places = named_places(body)
     if new_places:  # "那忻州呢？" → the last real question with the place swapped
-        extra = body
-        for p in new_places:
-            extra = extra.replace(p, "")
-        if content_terms(extra.strip("，, 的和与及、")):
+        if content_terms(_without_places(body).strip("，, 的和与及、")):
             return ""  # "忻州的技能富民具体怎么做？" says what it asks: it stands on its own
-        base = _intent_question(turns)
+        out = base = _intent_question(turns)
         old_places = named_places(base)
         if not old_places:
             return "和".join(new_places) + base
-        out = base
         for i, old in enumerate(old_places):
             out = out.replace(old, new_places[i] if i < len(new_places) else "")
         return out
