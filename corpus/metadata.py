@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from planqa.corpus.models import Chunk
 from planqa.corpus.normalize import normalize_line
+from planqa.corpus.sentences import split_sentences
 
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,10})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(\d{1,4})\s*号")
 DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -32,6 +34,34 @@ class Metadata:
 
 def _iso(y: str, m: str, d: str) -> str:
     return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
+
+
+def date_cn(iso: str) -> str:
+    """2022-03-01 → 2022年3月1日 (anything else unchanged)."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
+    return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日" if m else iso
+
+
+_BRACKETS = re.compile(r"[〔〕\[\]()（）【】\s]")  # 文号 brackets vary ([2022] vs 〔2022〕)
+
+
+def printed_at(chunks: list[Chunk], name: str, value: str) -> tuple[Chunk | None, str]:
+    """Where a document prints a field of its record (`Metadata` attribute `name` = `value`): the first
+    chunk and sentence holding it — a date in any of its written forms, a 文号 with any brackets; a title
+    not found is printed by the first sentence. (None, "") when the text never prints it."""
+    variants = [date_cn(value), value, value.replace("-", ".")] if name == "date" else [value]
+    core = _BRACKETS.sub("", value)
+    for c in chunks:
+        sentences = split_sentences(c.text)
+        for v in (v for v in variants if v and v in c.text):
+            return c, next((s.text for s in sentences if v in s.text), v)
+        if name == "doc_number" and core:
+            found = next((s.text for s in sentences if core in _BRACKETS.sub("", s.text)), None)
+            if found:
+                return c, found
+    if name == "title" and chunks:
+        return chunks[0], next((s.text for s in split_sentences(chunks[0].text)), "")
+    return None, ""
 
 
 def join_broken_fields(lines: list[str], kept: list[int] | None = None) -> list[str]:

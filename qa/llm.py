@@ -8,10 +8,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from planqa.corpus.models import Chunk
-from planqa.corpus.tokens import count_tokens, truncate_tokens
+from planqa.corpus.tokens import count_tokens, ensure_cl100k_cached, truncate_tokens
 from planqa.qa.catalog import Catalog
 from planqa.qa.citations import MARKER, CitationBuilder, check_answer
-from planqa.qa.draft import Draft
+from planqa.qa.draft import Draft, where
 from planqa.qa.refusal import NOT_FOUND
 from planqa.qa.sentences import split_sentences
 from planqa.qa.terms import bigrams
@@ -35,8 +35,7 @@ class Passage:
     score: float = 0.0
 
     def render(self) -> str:
-        where = " › ".join(x for x in (self.chunk.chapter, self.chunk.section) if x)
-        head = f"[{self.n}]《{self.title}》" + (f" {where}" if where else "")
+        head = f"[{self.n}]《{self.title}》" + (f" {where(self.chunk)}" if where(self.chunk) else "")
         return f"{head}\n{self.chunk.text}"
 
 
@@ -71,8 +70,6 @@ def build_messages(question: str, passages: list[Passage], history: list[tuple[s
 def make_chat_model(settings, streaming: bool = False):
     """ChatOpenAI against the configured OpenAI-compatible endpoint (no retries: we fall back instead)."""
     from langchain_openai import ChatOpenAI
-
-    from planqa.qa.tiktoken_offline import ensure_cl100k_cached
 
     ensure_cl100k_cached()  # LangChain counts tokens with tiktoken's cl100k_base: keep that offline
     return ChatOpenAI(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from planqa.corpus.headings import match_heading
+from planqa.corpus.metadata import date_cn, printed_at
 from planqa.corpus.models import Chunk
 from planqa.qa.analysis import Analysis
 from planqa.qa.catalog import Catalog
@@ -17,7 +17,6 @@ from planqa.qa.refusal import NOT_FOUND
 from planqa.qa.sentences import split_sentences, with_marker
 
 _EXACT = Matcher(thesaurus="none")
-_BRACKETS = re.compile(r"[〔〕\[\]()（）【】\s]")  # 文号 brackets vary ([2022] vs 〔2022〕)
 
 
 def _opening(chunk: Chunk, default: str) -> str:
@@ -93,7 +92,7 @@ class Lookups:
             if not value:
                 missing.append(label)
                 continue
-            chunk, quote = self._locate(doc_id, value, name)
+            chunk, quote = printed_at(self.catalog.chunks.get(doc_id) or [], name, value)
             shown = date_cn(value) if name == "date" else value
             parts.append(f"{label}是{shown}[{builder.cite(chunk, quote)}]" if chunk is not None
                          else f"{label}是{shown}（据文件元数据）")
@@ -103,25 +102,3 @@ class Lookups:
         if missing:
             text += f"{NOT_FOUND}{'、'.join(missing)}（文件元数据未注明）。"
         return Draft(text, builder, strength=1.0)
-
-    def _locate(self, doc_id: str, value: str, field_name: str) -> tuple[Chunk | None, str]:
-        """The chunk and sentence where a metadata value appears (first occurrence in the document)."""
-        chunks = self.catalog.chunks.get(doc_id) or []
-        variants = [date_cn(value), value, value.replace("-", ".")] if field_name == "date" else [value]
-        core = _BRACKETS.sub("", value)
-        for c in chunks:
-            sentences = split_sentences(c.text)
-            for v in (v for v in variants if v and v in c.text):
-                return c, next((s.text for s in sentences if v in s.text), v)
-            if field_name == "doc_number" and core:
-                found = next((s.text for s in sentences if core in _BRACKETS.sub("", s.text)), None)
-                if found:
-                    return c, found
-        if field_name == "title" and chunks:
-            return chunks[0], next((s.text for s in split_sentences(chunks[0].text)), "")
-        return None, ""
-
-
-def date_cn(iso: str) -> str:
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
-    return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日" if m else iso

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from planqa.corpus.periods import Period, doc_period, ordinal_name
 from planqa.qa.analysis import Analysis
 from planqa.qa.draft import display_title, short, where
-from planqa.qa.features import STRICT_UNITS, doc_period
+from planqa.qa.features import STRICT_UNITS
 from planqa.qa.models import Answer
-from planqa.qa.periods import Period, ordinal_name
 
 if TYPE_CHECKING:
     from planqa.qa.answerer import Scored
@@ -45,8 +45,9 @@ def ask_reason(ask: Ask, scored: Scored, subplaces: list[str], catalog: Catalog,
         reason = f"{title}没有单独给出{'、'.join(subplaces)}的内容（规划没有细分到这一地区）。"
     elif ask.years and all(x["year_fit"] == 0 for x in f):
         period = doc_period(catalog.title(doc)) if doc else None
+        what = "目标数字" if ask.qtype in ("number", "which") else "目标或安排"
         upto = f"只写到{period[1]}年，" if period else ""
-        reason = f"{title}{upto}没有{'、'.join(y + '年' for y in ask.years)}的{_what(ask)}。"
+        reason = f"{title}{upto}没有{'、'.join(y + '年' for y in ask.years)}的{what}。"
     elif top[0].tense == "past" and all(x["tense_fit"] == 0 for x in f):
         reason = f"{title}只给出了规划期的目标，没有给出过去{_before(top[0].frame)}的数字。"
     elif ask.qtype in ("number", "which") and all(
@@ -54,12 +55,15 @@ def ask_reason(ask: Ask, scored: Scored, subplaces: list[str], catalog: Catalog,
         reason = f"{title}没有给出该指标的具体数值，只有定性要求。"
     else:
         reason = f"{title}中没有能直接回答这一问的内容。"
-    return reason + nearest_passages(_distinct(top), catalog)
+    distinct: dict[str, object] = {}
+    for c in top:
+        distinct.setdefault(c.text, c)
+    return reason + nearest_passages(list(distinct.values()), catalog)
 
 
 def nearest_passages(items: list, catalog: Catalog) -> str:
     """"最接近的段落：…" for the first distinct candidates or hits (anything with .chunk and .text)."""
-    near = [f"{display_title(catalog.title(c.chunk.doc_id))}{' › ' + where(c.chunk) if where(c.chunk) else ''}："
+    near = [f"{' › '.join(x for x in (display_title(catalog.title(c.chunk.doc_id)), where(c.chunk)) if x)}："
             f"{short(getattr(c, 'text', None) or c.chunk.text, 60)}" for c in items[:_NEAREST]]
     return f"{NEAREST}{'；'.join(near)}" if near else ""
 
@@ -70,19 +74,6 @@ def _before(period: Period | None) -> str:
         return ""
     prev = ordinal_name(int(period[0]) - 1)
     return f"（“{prev}”期间或{int(period[0]) - 1}年）" if prev else f"（{int(period[0]) - 1}年及以前）"
-
-
-def _what(ask: Ask) -> str:
-    return "目标数字" if ask.qtype in ("number", "which") else "目标或安排"
-
-
-def _distinct(items: list) -> list:
-    seen, out = set(), []
-    for c in items:
-        if c.text not in seen:
-            seen.add(c.text)
-            out.append(c)
-    return out
 
 
 def refusal(question: str, reason: str, mode: str = "extractive") -> Answer:

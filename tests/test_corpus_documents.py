@@ -64,3 +64,22 @@ def test_web_boilerplate_is_gone(corpus):
     for doc in corpus.documents:
         for phrase in ("当前位置", "推荐访问", "欢迎来到", "浏览量", "【效力等级】", "篇一：", "篇六"):
             assert phrase not in doc.text, (doc.doc_id, phrase)
+
+
+def test_a_record_field_is_found_where_the_text_prints_it(corpus):
+    import re
+
+    from planqa.corpus.metadata import date_cn, printed_at
+
+    bare = re.compile(r"[〔〕\[\]()（）【】\s]")
+    jc = corpus.doc(JC)
+    # the letterhead prints the 文号 with other brackets ("晋市政发 [2022] 24号"), the signature a Chinese date
+    chunk, sentence = printed_at(corpus.chunks_of(JC), "doc_number", jc.doc_number)
+    assert chunk is not None and bare.sub("", jc.doc_number) in bare.sub("", sentence) and sentence in chunk.text
+    assert date_cn("2022-09-17") == "2022年9月17日"
+    assert date_cn(jc.date) in printed_at(corpus.chunks_of(JC), "date", jc.date)[1]
+    for doc in corpus.documents:  # a law-database header prints the date as 2021.06.15
+        if doc.date:
+            chunk, sentence = printed_at(corpus.chunks_of(doc.doc_id), "date", doc.date)
+            assert chunk is not None and sentence in chunk.text
+    assert printed_at(corpus.chunks_of(JC), "doc_number", "某政发〔1999〕1号") == (None, "")

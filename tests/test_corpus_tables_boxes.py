@@ -81,3 +81,29 @@ def test_box_ends_where_the_body_text_resumes(corpus):
     # in 济源 the numbered box items are followed by the next chapter's unnumbered introduction
     resumed = next(c for c in corpus.chunks_of(JY) if c.text.startswith("坚持技能就业、技能富民、技能强企"))
     assert resumed.kind == "text"
+
+
+def test_list_items_are_enumerators_and_decimals_are_figures():
+    from planqa.corpus.headings import LIST_ITEM
+
+    for item in ("1. 实施", "2、建设", "3）开展", "（4）推进", "(一)坚持", "四、目标", "一是加强", "十一、保障"):
+        assert LIST_ITEM.match(item), item
+    for figure in ("1.5万人次参加培训", "2025年", "3%的企业", "十四五期间"):
+        assert not LIST_ITEM.match(figure), figure
+    assert LIST_ITEM.sub("", "（2）新增1.5万人") == "新增1.5万人"
+
+
+def test_a_box_opening_with_a_decimal_figure_is_not_a_numbered_list(tmp_path):
+    from planqa.corpus import build_corpus
+
+    (tmp_path / "plan.txt").write_text(
+        "某市“十四五”人才发展规划\n\n第一章 总体要求\n\n专栏1 技能培训行动\n"
+        "1.5万人次参加职业技能提升培训，覆盖全市重点产业的一线职工和新就业青年。\n"
+        "开展企业新型学徒制培训，支持龙头企业建设高技能人才培训基地和技能大师工作室。\n\n第二章 重点任务\n\n"
+        "专栏2 人才引进行动\n1. 实施高层次人才引进计划，每年引进急需紧缺人才不少于一百名，落实住房和子女入学保障。\n"
+        "2. 建设人才驿站，为来访人才提供免费短期住宿、政策咨询和创业对接服务。\n"
+        "坚持人才引领发展，推动人才链与产业链深度融合，形成支撑高质量发展的人才优势。\n", encoding="utf-8")
+    chunks = build_corpus([tmp_path]).chunks
+    kind = {c.text.splitlines()[-1][:6]: c.kind for c in chunks}
+    assert kind["开展企业新型"] == "box"  # "1.5万人次" is a figure: the box's paragraphs are not numbered items
+    assert kind["2. 建设人"] == "box" and kind["坚持人才引领"] == "text"  # numbered items end where the body resumes

@@ -106,3 +106,9 @@ def test_keyword_alternatives():
                     keywords=["5000人|0.5万人"])
     s = score_answer(item, answer("到2025年达到0.5万人[1]", [{"n": 1, "doc_id": JY, "text": "中等职业教育在校生达到5000人"}]))
     assert s.keywords_all and s.numeric_ok and s.citation_precision == 1
+
+
+def test_enumerators_are_no_claims_but_decimals_are():
+    cite = {"n": 1, "doc_id": JY, "text": "每年开展1.5万人次职业技能培训。"}
+    assert sentence_support("（一）每年开展1.5万人次职业技能培训[1]。", [cite]) == (1, 1)
+    assert sentence_support("每年开展2.5万人次职业技能培训[1]。", [cite]) == (0, 1)

@@ -215,7 +215,7 @@ def test_llm_on_demo_corpus(server, demo_index):
 def test_cl100k_base_works_offline(tmp_path, monkeypatch):
     import tiktoken
 
-    from planqa.qa.tiktoken_offline import ensure_cl100k_cached
+    from planqa.corpus.tokens import ensure_cl100k_cached
 
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path / "tiktoken"))
     assert ensure_cl100k_cached()
