@@ -76,8 +76,8 @@ class Engine:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         question = (question or "").strip()
-        turns = normalize_history(history)
-        rewritten = self._rewrite(question, turns, mode) if question else ""
+        turns = normalize_history(history) if question else []
+        rewritten = self._rewrite(question, turns, mode)
         for ans in self._answers(question, rewritten or question, turns, doc_ids, regions, mode,
                                  top_k or self.settings.top_k, stream):
             ans.rewritten_question, ans.latency_ms = rewritten, round((time.perf_counter() - t0) * 1000, 1)
