@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from planqa.corpus.normalize import normalize_line
 
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,10})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(\d{1,4})\s*号")
-DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# 月/日 may be a character the extraction lost ("?" or U+FFFD between the digits, see cleaning._LOST).
+DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*(?:月|[?\ufffd])\s*(\d{1,2})\s*(?:日|[?\ufffd])")
 _DATE_DOT = re.compile(r"((?:19|20)\d{2})[.\-/](\d{1,2})[.\-/](\d{1,2})")
 _FIELD = re.compile(r"^【\s*(制定机关|公布日期|字\s*号|发文字号|发布机关|发文机关)\s*】\s*(.*)$")
 _NOTICE = re.compile(r"关于印发\s*《?(.+?)》?\s*的通知")

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from planqa.corpus.headings import match_heading
+from planqa.corpus.metadata import DATE_CN
 from planqa.corpus.models import Chunk
 from planqa.qa.analysis import Analysis
 from planqa.qa.catalog import Catalog
@@ -17,6 +18,7 @@ from planqa.qa.sentences import split_sentences, with_marker
 _LABELS = {"doc_number": "文号", "issuer": "发文机关", "date": "印发日期", "title": "标题"}
 
 _EXACT = Matcher(thesaurus="none")
+_ISSUED = re.compile(r"印发|发布|颁布|出台|下发")
 
 
 def is_heading(text: str, chunk: Chunk) -> bool:
@@ -95,6 +97,10 @@ class Lookups:
         for name in fields:
             value = meta.get(name, "") or ""
             label = _LABELS[name]
+            if not value and name == "date" and (said := self._issued(doc_id)):
+                n = builder.cite(*said[:2])
+                parts.append(f"{label}据正文是{said[2]}[{n}]")
+                continue
             if not value:
                 missing.append(label)
                 continue
@@ -111,6 +117,15 @@ class Lookups:
         if missing:
             text += f"文件中未找到{'、'.join(missing)}（文件元数据未注明）。"
         return Draft(text, builder, strength=1.0)
+
+    def _issued(self, doc_id: str) -> tuple[Chunk, str, str] | None:
+        """A record without a signature date: the first sentence dating an issue ("2021年12月31日，…印发了《…》")."""
+        for c in self.catalog.chunks.get(doc_id, []):
+            for s in split_sentences(c.text):
+                m = DATE_CN.search(s.text)
+                if m and _ISSUED.search(s.text, m.end(), m.end() + 40):
+                    return c, s.text, f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日"
+        return None
 
     def _locate(self, doc_id: str, value: str, field_name: str) -> tuple[Chunk | None, str]:
         """The chunk and sentence where a metadata value appears (first occurrence in the document)."""
