@@ -63,7 +63,8 @@ def test_pipe_table_parser_reads_groups_and_continuation_rows():
     ]
     table = parse_table(lines, 0)
     assert table.header == ["指标", "2020年", "2025年", "属性"]
-    assert table.render_row(1) == "表2主要指标 · 一、技能 · 2. 其中：高技能人才（万人）：2020年 4.5；2025年 10.3；预期性"
+    # the unit named in the indicator's label goes with every value, so a figure reads alone
+    assert table.render_row(1) == "表2主要指标 · 一、技能 · 2. 其中：高技能人才（万人）：2020年 4.5 万人；2025年 10.3 万人；预期性"
 
 
 def test_boxes_are_labelled_chunks(corpus):
@@ -81,3 +82,12 @@ def test_box_ends_where_the_body_text_resumes(corpus):
     # in 济源 the numbered box items are followed by the next chapter's unnumbered introduction
     resumed = next(c for c in corpus.chunks_of(JY) if c.text.startswith("坚持技能就业、技能富民、技能强企"))
     assert resumed.kind == "text"
+
+
+def test_a_rendered_table_row_is_one_sentence_so_the_target_keeps_its_indicator():
+    from planqa.corpus.sentences import split_sentences
+
+    text = "说明一句；\n表2主要指标 · 一、技能 · 2. 其中：高技能人才（万人）：2020年 4.5 万人；2025年 10.3 万人；预期性\n后文；"
+    row = [s.text for s in split_sentences(text) if "2025年" in s.text]
+    assert row == ["表2主要指标 · 一、技能 · 2. 其中：高技能人才（万人）：2020年 4.5 万人；2025年 10.3 万人；预期性"]
+    assert [s.text for s in split_sentences("说明一句；后面的文字；")] == ["说明一句；", "后面的文字；"]
