@@ -13,7 +13,8 @@ from planqa.corpus.normalize import normalize_line
 from planqa.corpus.sentences import split_sentences
 
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,10})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(\d{1,4})\s*号")
-DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# 月/日 may be a character the extraction lost ("?" or U+FFFD between the digits, see cleaning._LOST).
+DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*(?:月|[?\ufffd])\s*(\d{1,2})\s*(?:日|[?\ufffd])")
 _DATE_DOT = re.compile(r"((?:19|20)\d{2})[.\-/](\d{1,2})[.\-/](\d{1,2})")
 _FIELD = re.compile(r"^【\s*(制定机关|公布日期|字\s*号|发文字号|发布机关|发文机关)\s*】\s*(.*)$")
 _NOTICE = re.compile(r"关于印发\s*《?(.+?)》?\s*的通知")
@@ -43,6 +44,20 @@ def date_cn(iso: str) -> str:
 
 
 _BRACKETS = re.compile(r"[〔〕\[\]()（）【】\s]")  # 文号 brackets vary ([2022] vs 〔2022〕)
+
+
+_ISSUED = re.compile(r"印发|发布|颁布|出台|下发")
+
+
+def issued_at(chunks: list[Chunk]) -> tuple[Chunk, str, str] | None:
+    """For a record without a signature date: the first sentence dating an issue ("2021年12月31日，…印发了《…》"),
+    as (chunk, sentence, the date written out)."""
+    for c in chunks:
+        for s in split_sentences(c.text):
+            m = DATE_CN.search(s.text)
+            if m and _ISSUED.search(s.text, m.end(), m.end() + 40):
+                return c, s.text, f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日"
+    return None
 
 
 def printed_at(chunks: list[Chunk], name: str, value: str) -> tuple[Chunk | None, str]:

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 # Clause ends used by plan texts; "；" splits the long enumerations typical of targets sections.
 _END = re.compile(r"[^。！？；;\n]*(?:[。！？；;]+[”’」）)]?|\n|$)")
 _MIN_CHARS = 4
+# A table row as `corpus.tables` renders it ("title · indicator：2020年 2.4 万人；2025年 3.4 万人；预期性") is one
+# sentence: split at "；", the target column would lose the indicator that names it.
+_TABLE_ROW = re.compile(r"[^。！？\n]{1,80}? · [^。！？\n]*?：[^。！？\n]*\n?")
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,11 @@ def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     para = 0
     first = True
-    for m in _END.finditer(text):
+    pos = 0
+    while pos <= len(text):
+        m = _TABLE_ROW.match(text, pos) if pos == 0 or text[pos - 1] == "\n" else None
+        m = m or _END.match(text, pos)
+        pos = m.end() + (m.end() == pos)  # an empty match at the end still advances
         raw = m.group(0)
         if not raw:
             continue

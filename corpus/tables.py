@@ -17,6 +17,7 @@ _GROUP_HEADERS = re.compile(r"^(项目|类别|领域|分类|类型|序号)$")
 _INDICATOR_HEADER = re.compile(r"指标")
 _UNIT_HEADER = re.compile(r"^单位$")
 _ATTR_HEADER = re.compile(r"^(属性|指标属性|性质)$")
+_LABEL_UNIT = re.compile(r"[（(]\s*(%|‰|[万亿千]?(?:人次|人|元|所|个|家|项|名|年|岁|小时|平方米))\s*[)）]$")
 
 
 @dataclass
@@ -37,6 +38,8 @@ class Table:
         parts = [p for p in (self.title, self.groups[i]) if p]
         indicator = row[roles["indicator"]] if roles["indicator"] is not None else ""
         unit = row[roles["unit"]] if roles["unit"] is not None else ""
+        if not unit and (m := _LABEL_UNIT.search(indicator)):  # "专业技术人才（万人）": the unit is in the label
+            unit = m.group(1)
         values = []
         for c, (head, cell) in enumerate(zip(self.header, row, strict=False)):
             if c in (roles["indicator"], roles["unit"], roles["group"], roles["attr"]) or not cell:

@@ -19,14 +19,15 @@ class DocField:
     asked: re.Pattern  # how a question names it
     printed: re.Pattern | None = None  # how a document's text prints it (None: a record field)
     record: str = ""  # the Document attribute holding it
+    strict: bool = True  # a document that never prints it is refused (False: answered like any question)
 
 
 # The fields the Document record holds, as an answer names them.
 RECORD_LABELS = {"doc_number": "文号", "issuer": "发文机关", "date": "印发日期", "title": "标题"}
 
 
-def _f(label: str, asked: str, printed: str | None = None, record: str = "") -> DocField:
-    return DocField(label, re.compile(asked), re.compile(printed) if printed else None, record)
+def _f(label: str, asked: str, printed: str | None = None, record: str = "", strict: bool = True) -> DocField:
+    return DocField(label, re.compile(asked), re.compile(printed) if printed else None, record, strict)
 
 
 # (label, how a question names it, how a document's text prints it: its label or the formula stating it)
@@ -41,6 +42,15 @@ FIELDS = (
     _f("有效期", r"有效期", r"有效期"),
     _f("密级", r"密级", r"密级"),
     _f("紧急程度", r"紧急程度", r"特急|加急|紧急程度"),
+    # a plan's preamble elements: its basis documents and its period, printed as a formula ("根据《…》…制定本规划",
+    # "规划期为…"); a plan without the formula may still say it otherwise, so the question is answered as usual
+    _f("编制依据", r"(?:依据|根据|参照|依照|按照|照着)[^，,？?]{0,8}(?:哪|什么|啥)[^，,？?]{0,6}(?:文件|规划|纲要)|"
+                   r"(?:哪|什么|啥)[^，,？?]{0,8}(?:为|作为)(?:依据|根据)|上位(?:文件|规划)|上级(?:文件|规划)|(?:编制|制定|规划)依据",
+       r"(?:根据|依据|依照|按照)[^。；]{0,6}《[^》]{4,}》[^。]{0,200}?(?:编制|制定|制订)|(?:编制|制定|规划)依据",
+       strict=False),
+    _f("规划期限", r"规划期限?(?:是|为)?(?:哪|多|几)|管(?:哪|几)[几些]?年|(?:覆盖|涵盖)(?:哪|几)[几些]?年|时间跨度|"
+                   r"(?:展望|远期)(?:到|至)?(?:哪|几)",
+       r"规划期限?(?:为|是|：|:)|(?:展望|远景)(?:到|至)\s*(?:19|20)\d{2}", strict=False),
     # the record's date, asked with a verb of issuing the ask grammar may not know ("哪年哪月正式下发")
     _f(RECORD_LABELS["date"],
        r"(?:哪年|哪月|哪天|何时|什么时候|啥时候|日期|时间)[^，,？?]{0,6}(?:下发|下达|印发|发布|出台)|"
@@ -55,5 +65,5 @@ def asked_fields(text: str) -> list[DocField]:
 
 
 def unprinted(fields: list[DocField], text: str) -> list[DocField]:
-    """Those non-record fields the document's text never prints."""
-    return [f for f in fields if f.printed is not None and not f.printed.search(text)]
+    """Those strict non-record fields the document's text never prints."""
+    return [f for f in fields if f.strict and f.printed is not None and not f.printed.search(text)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planqa.corpus.headings import match_heading
-from planqa.corpus.metadata import date_cn, printed_at
+from planqa.corpus.metadata import date_cn, issued_at, printed_at
 from planqa.corpus.models import Chunk
 from planqa.qa.analysis import Analysis
 from planqa.qa.catalog import Catalog
@@ -89,6 +89,9 @@ class Lookups:
         parts, missing = [], []
         for name in dict.fromkeys(a.fields or ([a.field] if a.field else [])):
             value, label = meta.get(name, "") or "", RECORD_LABELS[name]
+            if not value and name == "date" and (said := issued_at(self.catalog.chunks.get(doc_id) or [])):
+                parts.append(f"{label}据正文是{said[2]}[{builder.cite(said[0], said[1])}]")
+                continue
             if not value:
                 missing.append(label)
                 continue

@@ -63,7 +63,8 @@ def test_pipe_table_parser_reads_groups_and_continuation_rows():
     ]
     table = parse_table(lines, 0)
     assert table.header == ["指标", "2020年", "2025年", "属性"]
-    assert table.render_row(1) == "表2主要指标 · 一、技能 · 2. 其中：高技能人才（万人）：2020年 4.5；2025年 10.3；预期性"
+    # the unit named in the indicator's label goes with every value, so a figure reads alone
+    assert table.render_row(1) == "表2主要指标 · 一、技能 · 2. 其中：高技能人才（万人）：2020年 4.5 万人；2025年 10.3 万人；预期性"
 
 
 def test_boxes_are_labelled_chunks(corpus):
@@ -107,3 +108,12 @@ def test_a_box_opening_with_a_decimal_figure_is_not_a_numbered_list(tmp_path):
     kind = {c.text.splitlines()[-1][:6]: c.kind for c in chunks}
     assert kind["开展企业新型"] == "box"  # "1.5万人次" is a figure: the box's paragraphs are not numbered items
     assert kind["2. 建设人"] == "box" and kind["坚持人才引领"] == "text"  # numbered items end where the body resumes
+
+
+def test_a_rendered_table_row_is_one_sentence_so_the_target_keeps_its_indicator():
+    from planqa.corpus.sentences import split_sentences
+
+    text = "说明一句；\n表2主要指标 · 一、技能 · 2. 其中：高技能人才（万人）：2020年 4.5 万人；2025年 10.3 万人；预期性\n后文；"
+    row = [s.text for s in split_sentences(text) if "2025年" in s.text]
+    assert row == ["表2主要指标 · 一、技能 · 2. 其中：高技能人才（万人）：2020年 4.5 万人；2025年 10.3 万人；预期性"]
+    assert [s.text for s in split_sentences("说明一句；后面的文字；")] == ["说明一句；", "后面的文字；"]
