@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import jieba.posseg as pseg
 
 from planqa.qa.catalog import Catalog
+from planqa.qa.places import named_places, place_alias, without_places
 from planqa.qa.terms import content_terms
 
 # Order matters: the first matching family wins (metadata and chapter questions also say "什么").
@@ -29,16 +30,8 @@ _FIELDS = [
 ]
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _QUOTED_TITLE = re.compile(r"《([^》]{2,60})》")
-# Place-like words that name no particular plan (jieba tags them ns too).
-_GENERIC_TEXT = ("中国 全国 国家 我国 全省 全市 全县 全区 本省 本市 各地 地方 城乡 城镇 农村 城市 中部 东部 西部 "
-                            "黄河 长江 国际 国内 海外 境外 省内 市内 县域 中西部 京津冀")
-_GENERIC_PLACES = frozenset(_GENERIC_TEXT.split())
-_PLACE_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|省|市|县|区|州|盟)$")
-_SPLIT = re.compile(r"[和与及、跟同对在的,，。？?！!：:；;\s“”\"]+")
-_LEADING_ADMIN = re.compile(r"(?:^|[^\u4e00-\u9fa5])([\u4e00-\u9fa5]{2,3}?(?:省|市|县|自治区|自治州))")
 # "<place>的…规划": the question asks for that place's own plan (same clause, a plan noun after the name).
 _OWN_PLAN = r"[^，,。？?；;]{0,16}?(?:规划|计划|纲要|方案)"
-_ADMIN_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,6}?)(?:省|市|县|自治区|自治州)")
 
 
 @dataclass
@@ -58,35 +51,6 @@ class Analysis:
     field: str = ""  # for metadata questions: doc_number | issuer | date | title (the first asked)
     ordinal: int = 0  # "第二条" → 2 (used by follow-ups)
     heading_ref: str = ""  # a heading label the question names: "第七章", "第二节", "四、"
-
-
-def place_alias(name: str) -> str:
-    """晋城市 → 晋城; keeps two-character names whole (e.g. 泽州县 → 泽州)."""
-    base = _PLACE_SUFFIX.sub("", name)
-    return base if len(base) >= 2 else name
-
-
-def named_places(text: str) -> list[str]:
-    """Place names in `text` (jieba ns words plus '<name>省/市/县'), generic ones dropped."""
-    found: dict[str, None] = {}
-    for w in pseg.cut(text):
-        if w.flag == "ns" and len(w.word) >= 2:
-            found.setdefault(w.word, None)
-    for part in _SPLIT.split(text):  # "甲市和乙市": never let a conjunction into a name
-        for m in _ADMIN_PLACE.finditer(part):
-            found.setdefault(m.group(0), None)
-    for m in _LEADING_ADMIN.finditer(text):  # names holding a conjunction character (大同市) at a boundary
-        found.setdefault(m.group(1), None)
-    out = []
-    for name in found:
-        alias = place_alias(name)
-        if alias in _GENERIC_PLACES or name in _GENERIC_PLACES:
-            continue
-        if any(alias != place_alias(o) and alias in place_alias(o) for o in found):
-            continue  # a fragment of a longer name
-        if alias not in (place_alias(o) for o in out):
-            out.append(name)
-    return out
 
 
 _HEADING_REF = re.compile(r"第[一二三四五六七八九十百\d]+[章节篇]|(?<![\u4e00-\u9fff])[一二三四五六七八九十]+、")
@@ -209,6 +173,4 @@ def strip_form(q: str, places: list[str]) -> str:
     """The question without its places, quoted titles, periods and question-form phrases."""
     q = _QUOTED_TITLE.sub(" ", q)
     q = _PERIOD.sub(" ", q)
-    for p in sorted({place_alias(p) for p in places}, key=len, reverse=True):
-        q = re.sub(re.escape(p) + r"(?:特别行政区|自治区|自治州|省|市|县|区)?", " ", q)
-    return _FORM.sub(" ", q)
+    return _FORM.sub(" ", without_places(q, places))

@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planqa.corpus.models import Chunk
+from planqa.qa.places import doc_places, place_alias
 from planqa.qa.terms import content_terms, idf
 
-_LEADING_PLACE = re.compile(r"^([\u4e00-\u9fa5]{2,8}?(?:特别行政区|自治区|自治州|省|市|县|区))")
-_PLACE_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|省|市|县|区|州|盟)$")
 # Title words every plan shares; they never single out a document.
 _COMMON_TITLE_TEXT = "十四五 规划 发展 发展规划 纲要 方案 通知 关于 印发 人才 工作 建设 实施 意见 省 市 县"
 _COMMON_TITLE_WORDS = frozenset(_COMMON_TITLE_TEXT.split())
@@ -24,29 +23,6 @@ def meta_of(doc: Any) -> dict:
         return doc.meta()
     keys = ("doc_id", "title", "issuer", "doc_number", "date", "region", "source")
     return {k: getattr(doc, k, "") for k in keys}
-
-
-_NOT_PLACES = frozenset(["全国", "国家", "中国", "全省", "全市"])
-_TITLE_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,4}?(?:特别行政区|自治区|自治州|省|市|县))")
-
-
-def _title_places(title: str) -> list[str]:
-    """The place a title is about: its leading place, else the first '<name>省/市/县' inside it
-    (titles of compilation parts can start with quotes or damaged characters)."""
-    lead = _LEADING_PLACE.findall(title)
-    if lead:
-        return lead
-    core = re.sub(r"[“”\"'?？]|十四五|[^\u4e00-\u9fa5]", " ", title)
-    for part in core.split():
-        m = _TITLE_PLACE.search(part)
-        if m:
-            return [m.group(1)]
-    return []
-
-
-def _alias(name: str) -> str:
-    base = _PLACE_SUFFIX.sub("", name)
-    return base if len(base) >= 2 else name
 
 
 @dataclass
@@ -63,10 +39,8 @@ class Catalog:
         chunks = {doc_id: sorted(chunks_of(doc_id), key=lambda c: c.order) for doc_id in docs}
         cat = cls(docs=docs, chunks=chunks)
         for doc_id, m in docs.items():
-            for name in (m.get("region") or "", *_title_places(m.get("title") or ""),
-                         *(_LEADING_PLACE.findall(m.get("issuer") or ""))):
-                if name and name not in _NOT_PLACES:
-                    cat.places.setdefault(_alias(name), set()).add(doc_id)
+            for name in doc_places(m.get("region") or "", m.get("title") or "", m.get("issuer") or ""):
+                cat.places.setdefault(place_alias(name), set()).add(doc_id)
         cat._all_text = [c.text for cs in chunks.values() for c in cs]
         return cat
 
@@ -82,7 +56,7 @@ class Catalog:
         return self.docs.get(doc_id) or {"doc_id": doc_id}
 
     def docs_for_place(self, name: str) -> list[str]:
-        alias = _alias(name)
+        alias = place_alias(name)
         ids = self.places.get(alias) or self.places.get(name) or set()
         if not ids:  # 晋城 vs 晋城市人民政府: match aliases that contain each other
             for key, val in self.places.items():
