@@ -37,15 +37,11 @@ class Analysis:
     heading_ref: str = ""  # a heading label the question names: "第七章", "第二节", "四、"
 
 
-_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-
-
 def ordinal_of(q: str) -> int:
+    """"第二条" → 2 (the points of an answer are counted in Arabic figures or 一 … 十)."""
     m = re.search(r"第([一二两三四五六七八九十\d]+)[条点项个]", q)
-    if not m:
-        return 0
-    s = m.group(1)
-    return int(s) if s.isdigit() else _ORDINALS.get(s, 0)
+    s = m.group(1).replace("两", "二") if m else ""
+    return int(s) if s.isdigit() else " 一二三四五六七八九十".find(s) if len(s) == 1 else 0
 
 
 def analyse(question: str, catalog: Catalog) -> Analysis:

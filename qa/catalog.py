@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from planqa.corpus.models import Chunk
 from planqa.qa.places import doc_places, place_alias
-from planqa.qa.terms import content_terms, idf
+from planqa.qa.terms import bigrams, content_terms, idf
 
 # Title words every plan shares; they never single out a document.
 _COMMON_TITLE_TEXT = "十四五 规划 发展 发展规划 纲要 方案 通知 关于 印发 人才 工作 建设 实施 意见 省 市 县"
 _COMMON_TITLE_WORDS = frozenset(_COMMON_TITLE_TEXT.split())
+
+
+def _share(found: set[str], of: set[str]) -> float:
+    return len(found & of) / len(of) if of else 0.0
 
 
 def meta_of(doc: Any) -> dict:
@@ -78,41 +83,21 @@ class Catalog:
 
     def mentions(self, word: str, min_chunks: int = 2) -> bool:
         """True when `word` occurs in at least `min_chunks` chunks (a sub-area, not a stranger)."""
-        n = 0
-        for t in self._all_text:
-            if word in t:
-                n += 1
-                if n >= min_chunks:
-                    return True
-        return False
+        return next(islice((t for t in self._all_text if word in t), min_chunks - 1, None), None) is not None
 
     def doc_for_title(self, title: str) -> str:
         """The document whose title best matches a quoted 《title》 (most shared bigrams, ≥60%)."""
-        from planqa.qa.terms import bigrams
-
         q = bigrams(title)
-        best, best_score = "", 0.0
-        for doc_id, m in self.docs.items():
-            t = bigrams(m.get("title") or "")
-            if not q or not t:
-                continue
-            score = len(q & t) / len(q)
-            if score > best_score:
-                best, best_score = doc_id, score
-        return best if best_score >= 0.6 else ""
+        return self._best_title(lambda t: _share(bigrams(t), q), 0.6)
 
     def doc_in_question(self, question: str, min_share: float = 0.5) -> str:
         """The document whose title the question mostly restates (without quotes), or ""."""
-        from planqa.qa.terms import bigrams
-
         qb = bigrams(question)
-        best, best_share = "", 0.0
-        for doc_id, m in self.docs.items():
-            tb = bigrams(re.sub(r"十四五|[“”\"]", "", m.get("title") or ""))
-            share = len(tb & qb) / len(tb) if tb else 0.0
-            if share > best_share:
-                best, best_share = doc_id, share
-        return best if best_share >= min_share else ""
+        return self._best_title(lambda t: _share(qb, bigrams(re.sub(r"十四五|[“”\"]", "", t))), min_share)
+
+    def _best_title(self, score, least: float) -> str:
+        best = max(self.docs, key=lambda d: score(self.docs[d].get("title") or ""), default="")
+        return best if best and score(self.docs[best].get("title") or "") >= least else ""
 
     def docs_for_keywords(self, question: str) -> list[str]:
         """Documents singled out by a distinctive title word (one only a single title has)."""
@@ -148,5 +133,5 @@ class Catalog:
         return {t: self.weight(t) for t in terms}
 
     def df(self, term: str) -> int:
-        self.weight(term)
+        self.weight(term)  # fills the cache
         return self._df[term]

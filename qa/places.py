@@ -14,10 +14,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 import jieba
 import jieba.posseg as pseg
+
+if TYPE_CHECKING:
+    from planqa.qa.catalog import Catalog
 
 _ADMIN_SUFFIX = "特别行政区|自治区|自治州|自治县|自治旗|地区|林区|新区|省|市|县|区|盟|旗|州"
 _ADMIN_END = re.compile(f"(?:{_ADMIN_SUFFIX})$")
@@ -33,10 +36,7 @@ _MAX_WORDS = 4  # a full name jieba cuts into pieces (内蒙古/自治区) is re
 class Gazetteer:
     full: dict[str, str]  # 忻州市 → 忻州 (its short form; itself when it has none), 泽州县, 内蒙古自治区 …
     short: dict[str, str]  # 忻州 → 忻州市: short forms that are no ordinary word
-
-
-class Mentions(Protocol):
-    def mentions(self, word: str, min_chunks: int = 2) -> bool: ...
+    names: frozenset[str]  # both
 
 
 @cache
@@ -63,7 +63,7 @@ def gazetteer() -> Gazetteer:
         # knows it as a place or not at all (资源县 → 资源 n, 惠民县 → 惠民 nr, 合作市 → 合作 vn: those words)
         if base not in full and (not county or tags.get(base, "ns") == "ns"):
             short.setdefault(base, name)
-    return Gazetteer(full, short)
+    return Gazetteer(full, short, frozenset(full) | frozenset(short))
 
 
 def place_alias(name: str) -> str:
@@ -76,19 +76,12 @@ def place_alias(name: str) -> str:
 
 def named_places(text: str) -> list[str]:
     """Divisions the text names, as written (full name or short form), in order, each once."""
-    g = gazetteer()
-    words = jieba.lcut(text)
-    found: list[str] = []
-    i = 0
-    while i < len(words):
-        for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):  # the longest run of words that is a name
-            name = "".join(words[i:i + n])
-            if name in g.full or name in g.short:
-                if place_alias(name) not in map(place_alias, found):
-                    found.append(name)
-                i += n - 1
-                break
-        i += 1
+    g, words, found, i = gazetteer(), jieba.lcut(text), [], 0
+    while i < len(words):  # the longest run of whole words that is a name
+        n = next((n for n in range(_MAX_WORDS, 0, -1) if "".join(words[i:i + n]) in g.names), 0)
+        if n and place_alias(name := "".join(words[i:i + n])) not in map(place_alias, found):
+            found.append(name)
+        i += max(n, 1)
     return found
 
 
@@ -99,15 +92,11 @@ def without_places(text: str, places: list[str]) -> str:
     return text
 
 
-def is_place(name: str) -> bool:
-    """A division of the gazetteer, or a name ending in a division's suffix (a document's own region)."""
-    g = gazetteer()
-    return name in g.full or name in g.short or bool(_ADMIN_END.search(name) and len(name) >= 3)
-
-
 def doc_places(region: str, title: str, issuer: str) -> list[str]:
-    """The places a document is about: its region, the first place its title and its issuer name."""
-    out = [region] if region and is_place(region) else []
+    """The places a document is about: its region (a division, or a name with a division's suffix; not
+    全国), the first place its title names and its issuer's."""
+    g = gazetteer()
+    out = [region] if region in g.names or _ADMIN_END.search(region) and len(region) >= 3 else []
     for text in (title, issuer):
         out += named_places(re.sub(r"[^\u4e00-\u9fff]", " ", text))[:1]
     return list(dict.fromkeys(out))
@@ -126,7 +115,7 @@ def site_words(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def unknown_place_words(question: str, catalog: Mentions) -> list[str]:
+def unknown_place_words(question: str, catalog: Catalog) -> list[str]:
     """Place-like words ("<name>镇", "<name> 基地") whose name the corpus never mentions: no plan of the
     corpus says anything about them, so no passage may answer for them."""
     return [w for w, name in site_words(question) if not catalog.mentions(name, min_chunks=1)]
