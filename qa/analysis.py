@@ -7,44 +7,21 @@ from dataclasses import dataclass, field
 
 import jieba.posseg as pseg
 
+from planqa.qa.asks import FIELDS, HEADING_REF, metadata_fields, question_type
 from planqa.qa.catalog import Catalog
+from planqa.qa.places import named_places, place_alias, without_places
 from planqa.qa.terms import content_terms
 
-# Order matters: the first matching family wins (metadata and chapter questions also say "什么").
-_METADATA = re.compile(r"文号|字号|发文|印发|发布|公布|成文|哪[个些家](?:部门|单位|机关)(?:发|出|制定|印)|哪[个些](?:部门|单位|机关)|哪(?:一)?天|日期|什么时候(?:印发|发布|出台)|"
-                       r"标题|全称|名称是|制定机关|发文机关|施行")
-_CHAPTER = re.compile(r"哪一?[章节篇部]|第几[章节部]|哪个章节|哪个部分|哪一部分|什么章节|章节")
-_COMPARE = re.compile(r"比较|对比|相比|异同|区别|不同之处|分别|各自|两[地个份]|哪个更")
-_NUMBER = re.compile(r"多少|几[个所家项名万亿条%]|比例|比重|占比|百分|率[是为达]?|目标值|数值|数量|规模|"
-                     r"达到|增长|提高到|提升到|增加到|万人|亿元|人数|个数|指标|预期|约束性|基数|目标")
-_MEASURE = re.compile(r"措施|举措|怎么|如何|怎样|哪些|任务|做法|途径|办法|路径|重点|工程|行动|政策|机制|推进|加强|建设|"
-                      r"干什么|做什么|干啥|啥|安排|打算")
-# Which metadata field a question asks for.
-_FIELDS = [
-    ("doc_number", re.compile(r"文号|字号|发文号|编号")),
-    ("issuer", re.compile(r"哪[个些家](?:部门|单位|机关)|什么(?:部门|单位|机关)|发文机关|制定机关|谁|发布单位|印发单位|发布机关|"
-                          r"印发机关|发布的部门|发文单位|(?:部门|单位|机关)是")),
-    ("date", re.compile(r"日期|哪一?天|什么时候|何时|哪一?年|哪一?月|时间|几月|几号")),
-    ("title", re.compile(r"标题|全称|名称|叫什么")),
-]
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _QUOTED_TITLE = re.compile(r"《([^》]{2,60})》")
-# Place-like words that name no particular plan (jieba tags them ns too).
-_GENERIC_TEXT = ("中国 全国 国家 我国 全省 全市 全县 全区 本省 本市 各地 地方 城乡 城镇 农村 城市 中部 东部 西部 "
-                            "黄河 长江 国际 国内 海外 境外 省内 市内 县域 中西部 京津冀")
-_GENERIC_PLACES = frozenset(_GENERIC_TEXT.split())
-_PLACE_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|省|市|县|区|州|盟)$")
-_SPLIT = re.compile(r"[和与及、跟同对在的,，。？?！!：:；;\s“”\"]+")
-_LEADING_ADMIN = re.compile(r"(?:^|[^\u4e00-\u9fa5])([\u4e00-\u9fa5]{2,3}?(?:省|市|县|自治区|自治州))")
 # "<place>的…规划": the question asks for that place's own plan (same clause, a plan noun after the name).
 _OWN_PLAN = r"[^，,。？?；;]{0,16}?(?:规划|计划|纲要|方案)"
-_ADMIN_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,6}?)(?:省|市|县|自治区|自治州)")
 
 
 @dataclass
 class Analysis:
     question: str
-    qtype: str = "general"  # number | measure | metadata | chapter | comparison | general
+    qtype: str = "general"  # comparison (several documents named) or `asks.FORMS`'s: number | measure | …
     doc_ids: list[str] = field(default_factory=list)  # documents the question names (places, titles)
     places: list[str] = field(default_factory=list)  # named places the corpus covers
     unknown_places: list[str] = field(default_factory=list)  # named places no document is about
@@ -60,73 +37,11 @@ class Analysis:
     heading_ref: str = ""  # a heading label the question names: "第七章", "第二节", "四、"
 
 
-def place_alias(name: str) -> str:
-    """晋城市 → 晋城; keeps two-character names whole (e.g. 泽州县 → 泽州)."""
-    base = _PLACE_SUFFIX.sub("", name)
-    return base if len(base) >= 2 else name
-
-
-def named_places(text: str) -> list[str]:
-    """Place names in `text` (jieba ns words plus '<name>省/市/县'), generic ones dropped."""
-    found: dict[str, None] = {}
-    for w in pseg.cut(text):
-        if w.flag == "ns" and len(w.word) >= 2:
-            found.setdefault(w.word, None)
-    for part in _SPLIT.split(text):  # "甲市和乙市": never let a conjunction into a name
-        for m in _ADMIN_PLACE.finditer(part):
-            found.setdefault(m.group(0), None)
-    for m in _LEADING_ADMIN.finditer(text):  # names holding a conjunction character (大同市) at a boundary
-        found.setdefault(m.group(1), None)
-    out = []
-    for name in found:
-        alias = place_alias(name)
-        if alias in _GENERIC_PLACES or name in _GENERIC_PLACES:
-            continue
-        if any(alias != place_alias(o) and alias in place_alias(o) for o in found):
-            continue  # a fragment of a longer name
-        if alias not in (place_alias(o) for o in out):
-            out.append(name)
-    return out
-
-
-_HEADING_REF = re.compile(r"第[一二三四五六七八九十百\d]+[章节篇]|(?<![\u4e00-\u9fff])[一二三四五六七八九十]+、")
-
-
-def question_type(q: str, n_docs_named: int) -> str:
-    if _HEADING_REF.search(q) and n_docs_named < 2:  # "第七章讲什么？" asks about a heading
-        return "chapter"
-    if n_docs_named >= 2 or (_COMPARE.search(q) and n_docs_named >= 1 and re.search(r"和|与|及|、|跟|同", q)):
-        return "comparison"
-    if _METADATA.search(q):
-        return "metadata"
-    if _CHAPTER.search(q):
-        return "chapter"
-    if _NUMBER.search(q) or _YEAR.search(q) and re.search(r"目标|达到|实现", q):
-        return "number"
-    if _MEASURE.search(q):
-        return "measure"
-    return "general"
-
-
-def metadata_fields(q: str) -> list[str]:
-    """Every metadata field the question asks for, in the order it asks them."""
-    found = []
-    for name, rx in _FIELDS:
-        m = rx.search(q)
-        if m:
-            found.append((m.start(), name))
-    return [name for _, name in sorted(found)]
-
-
-_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-
-
 def ordinal_of(q: str) -> int:
+    """"第二条" → 2 (the points of an answer are counted in Arabic figures or 一 … 十)."""
     m = re.search(r"第([一二两三四五六七八九十\d]+)[条点项个]", q)
-    if not m:
-        return 0
-    s = m.group(1)
-    return int(s) if s.isdigit() else _ORDINALS.get(s, 0)
+    s = m.group(1).replace("两", "二") if m else ""
+    return int(s) if s.isdigit() else " 一二三四五六七八九十".find(s) if len(s) == 1 else 0
 
 
 def analyse(question: str, catalog: Catalog) -> Analysis:
@@ -168,21 +83,18 @@ def analyse(question: str, catalog: Catalog) -> Analysis:
         a.doc_ids.extend(catalog.docs_for_keywords(q))
     a.years = list(dict.fromkeys(_YEAR.findall(q)))
     a.qtype = question_type(q, len(a.doc_ids))
-    if a.qtype == "comparison" and len(a.doc_ids) < 2:  # "晋城的文号和日期分别是什么": one document, two asks
-        a.qtype = question_type(_COMPARE.sub("", q), 0)
-        a.qtype = "general" if a.qtype == "comparison" else a.qtype
     if a.qtype == "metadata":
         a.fields = metadata_fields(q)
         a.field = a.fields[0] if a.fields else ""
     a.ordinal = ordinal_of(q)
-    m = _HEADING_REF.search(q)
+    m = HEADING_REF.search(q)
     a.heading_ref = m.group(0) if m else ""
     stripped = strip_form(q, a.places + a.unknown_places)
     a.quoted = quoted_terms(q)
     a.terms = list(dict.fromkeys([*a.quoted, *(t for t in content_terms(stripped)
                                                  if not any(t in x for x in a.quoted))]))
     if a.qtype == "metadata":  # "文号是?": the field asked is the form of the question, not its content
-        a.terms = [t for t in a.terms if not any(rx.fullmatch(t) for _, rx in _FIELDS)] or a.terms
+        a.terms = [t for t in a.terms if not any(rx.fullmatch(t) for _, rx in FIELDS)] or a.terms
     verbs = {w.word for w in pseg.cut(stripped) if w.flag.startswith("v") and w.flag != "vn"}
     a.soft = {t for t in a.terms if t in verbs}
     return a
@@ -209,6 +121,4 @@ def strip_form(q: str, places: list[str]) -> str:
     """The question without its places, quoted titles, periods and question-form phrases."""
     q = _QUOTED_TITLE.sub(" ", q)
     q = _PERIOD.sub(" ", q)
-    for p in sorted({place_alias(p) for p in places}, key=len, reverse=True):
-        q = re.sub(re.escape(p) + r"(?:特别行政区|自治区|自治州|省|市|县|区)?", " ", q)
-    return _FORM.sub(" ", q)
+    return _FORM.sub(" ", without_places(q, places))

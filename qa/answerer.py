@@ -12,8 +12,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-import jieba
-
 from planqa.index.types import Hit
 from planqa.qa.analysis import Analysis, analyse, named_places, place_alias, strip_form
 from planqa.qa.answerability import Model
@@ -25,6 +23,7 @@ from planqa.qa.draft import Draft, display_title, where
 from planqa.qa.features import STRICT_UNITS, Candidate, candidates, clause_figures, unit_fits
 from planqa.qa.lookups import Lookups
 from planqa.qa.match import Matcher
+from planqa.qa.places import unknown_place_words
 from planqa.qa.refusal import NEAREST, NOT_FOUND, ask_reason
 from planqa.qa.sentences import clean_for_answer, split_sentences, with_marker
 from planqa.qa.terms import bigrams, content_terms
@@ -267,29 +266,6 @@ class Answerer:
         """A document as a comparison names it: its place (济源), else its short title."""
         places = sorted(self.catalog.places_of(doc_id), key=len)
         return place_alias(places[0]) if places else f"《{display_title(self.catalog.title(doc_id))}》"
-
-
-# The suffixes of Chinese place names below the county and of named sites (镇/乡/村, 基地, 园区…); the
-# province/city/county ones are analysis.named_places's.
-_SITE_SUFFIX = re.compile(r"(?:镇|乡|村|街道|社区|基地|园区|开发区|新区|高新区)$")
-
-
-def unknown_place_words(question: str, catalog: Catalog) -> list[str]:
-    """Place-like words ("<name>镇", "<name> 基地") whose name the corpus never mentions: no plan of the
-    corpus says anything about them, so no passage may answer for them."""
-    words = [w for w in jieba.lcut(question) if w.strip()]
-    out = []
-    for i, w in enumerate(words):
-        m = _SITE_SUFFIX.search(w)
-        if m and len(w) - len(m.group(0)) >= 2:
-            name, stem = w, w[:m.start()]
-        elif m and m.start() == 0 and i and len(words[i - 1]) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", words[i - 1]):
-            name, stem = words[i - 1] + w, words[i - 1]
-        else:
-            continue
-        if not catalog.mentions(stem, min_chunks=1):
-            out.append(name)
-    return out
 
 
 _MAGNITUDE = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}

@@ -11,17 +11,24 @@ from dataclasses import dataclass, field
 
 from planqa.qa.periods import ORDINAL, ordinal_period
 
-# Question words of each answer type; the first family that matches wins.
+# The question forms: each answer type with the words that ask for it; the first that matches wins ("哪一章"
+# and "文号" questions say "什么" too). Used for every ask and, through `question_type`, for the question.
+HEADING_REF = re.compile(r"第[一二三四五六七八九十百\d]+[章节篇]|(?<![\u4e00-\u9fff])[一二三四五六七八九十]+、")
 _METADATA = re.compile(r"文号|发文字号|文件字号|发文机关|印发|发布|公布|成文|哪[个些家](?:部门|单位|机关)(?=[^，,？?]{0,6}?(?:发|印|制定|出台|颁布))|哪一?天|日期|(?:什么|啥)时候(?:印发|发布|出台|发|公布)|发文|"
                        r"标题|全称|制定机关|施行")
-_CHAPTER = re.compile(r"哪一?[章节篇部]|第几[章节部]|哪个(?:章节|部分)|哪一部分|什么章节|第[一二三四五六七八九十\d]+[章节]")
 # "哪个更高 / 哪边多 / 谁定得最高 / 是不是一样": a comparison of the figures the other asks cite.
 _WHICH = re.compile(r"(?:哪(?:个|边|家|里|方|一方|一个|地)|谁)(?:地方|地区|省|市|文件|规划|的目标|的任务|定得|的)?"
                     r"(?:更|最|比较)?[高低多少大小快慢强弱早晚]|孰|(?:是不是|是否)一样|一样吗|相同吗")
-_NUMBER = re.compile(r"多少|多大(?:比例|规模|比重)|几[个所家项名万亿条套次位%]|比例|比重|占比|百分|目标值|数值|人数|个数|[高低多]于?多少|达到?几|几成")
-_MEASURE = re.compile(r"措施|举措|怎么|如何|怎样|哪些|做法|途径|办法|路径|干什么|做什么|干啥|打算|手段|什么样")
-_ASK_WORD = re.compile("|".join(p.pattern for p in (_METADATA, _CHAPTER, _WHICH, _NUMBER, _MEASURE))
-                       + r"|什么|是否|有没有|吗|哪|几|啥|谁|多大|多长|呢$")
+FORMS: list[tuple[str, re.Pattern]] = [
+    ("chapter", re.compile(r"哪一?[章节篇部]|第几[章节部]|哪个(?:章节|部分)|哪一部分|什么章节|" + HEADING_REF.pattern)),
+    ("metadata", _METADATA),
+    ("which", _WHICH),
+    ("number", re.compile(r"多少|多大(?:比例|规模|比重)|几[个所家项名万亿条套次位%]|比例|比重|占比|百分|目标值|数值|人数|个数|"
+                          r"[高低多]于?多少|达到?几|几成")),
+    ("measure", re.compile(r"措施|举措|怎么|如何|怎样|哪些|做法|途径|办法|路径|干什么|做什么|干啥|打算|手段|什么样")),
+]
+# Words that ask; topic words of the forms above (印发, 措施, 比例) name what is asked but ask nothing alone.
+_ASK_WORD = re.compile(r"什么|多少|多大|多长|几|哪|谁|啥|如何|怎么|怎样|是否|是不是|有没有|吗|何时|孰|呢$")
 # "…多大比例？到2025年呢？": a clause that only names a new period or subject asks the previous ask again.
 _ELLIPSIS = re.compile(r"呢$")
 # Where an ask ends: a sentence end, a semicolon, or a comma before a connective or another question.
@@ -36,10 +43,10 @@ _UNITS = [("%", re.compile(r"比例|比重|占比|百分|率|几成|占[^，,？
           ("人", re.compile(r"多少(?:个)?人|几个人|人数|多少名|几名|多少位|几位|人才|人员|学生|教师|劳动者|毕业生|工人")),
           ("所", re.compile(r"几所|多少所|学校|院校|高校")), ("个", re.compile(r"几个|多少个|多少家|几家|多少项|几项")),
           ("张", re.compile(r"几张|多少张"))]
-_FIELDS = [("doc_number", re.compile(r"文号|字号|发文号|编号")),
-           ("issuer", re.compile(r"哪[个些家](?:部门|单位|机关)|什么(?:部门|单位|机关)|发文机关|制定机关|谁(?:发|印|制定|出)")),
-           ("date", re.compile(r"日期|哪一?天|(?:什么|啥)时候|何时|哪一?年|哪一?月|几月|几号|时间")),
-           ("title", re.compile(r"标题|全称|名称|叫什么"))]
+FIELDS = [("doc_number", re.compile(r"文号|字号|发文号|编号")),
+          ("issuer", re.compile(r"哪[个些家](?:部门|单位|机关)|什么(?:部门|单位|机关)|发文机关|制定机关|谁(?:发|印|制定|出)")),
+          ("date", re.compile(r"日期|哪一?天|(?:什么|啥)时候|何时|哪一?年|哪一?月|几月|几号|时间")),
+          ("title", re.compile(r"标题|全称|名称|叫什么"))]
 
 
 @dataclass
@@ -56,21 +63,20 @@ class Ask:
 
 
 def ask_type(text: str) -> str:
-    if _CHAPTER.search(text):
-        return "chapter"
-    if _METADATA.search(text) and metadata_fields(text):
-        return "metadata"
-    if _WHICH.search(text):
-        return "which"  # "哪个更高": computed from the figures the other asks cite
-    if _NUMBER.search(text):
-        return "number"
-    if _MEASURE.search(text):
-        return "measure"
+    """The answer type of one ask: the first form of `FORMS` it uses (metadata only with a field named)."""
+    for qtype, rx in FORMS:
+        if rx.search(text) and (qtype != "metadata" or metadata_fields(text)):
+            return qtype
     return "general"
 
 
+def question_type(question: str, n_docs: int) -> str:
+    """The whole question's type: a comparison when it names several documents, else its form."""
+    return "comparison" if n_docs >= 2 else ask_type(question)
+
+
 def metadata_fields(text: str) -> list[str]:
-    found = sorted((m.start(), name) for name, rx in _FIELDS for m in [rx.search(text)] if m)
+    found = sorted((m.start(), name) for name, rx in FIELDS for m in [rx.search(text)] if m)
     return list(dict.fromkeys(name for _, name in found))
 
 

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from planqa.corpus.models import Chunk
-from planqa.qa.terms import content_terms, idf
+from planqa.qa.places import doc_places, place_alias
+from planqa.qa.terms import bigrams, content_terms, idf
 
-_LEADING_PLACE = re.compile(r"^([\u4e00-\u9fa5]{2,8}?(?:特别行政区|自治区|自治州|省|市|县|区))")
-_PLACE_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|省|市|县|区|州|盟)$")
 # Title words every plan shares; they never single out a document.
 _COMMON_TITLE_TEXT = "十四五 规划 发展 发展规划 纲要 方案 通知 关于 印发 人才 工作 建设 实施 意见 省 市 县"
 _COMMON_TITLE_WORDS = frozenset(_COMMON_TITLE_TEXT.split())
+
+
+def _share(found: set[str], of: set[str]) -> float:
+    return len(found & of) / len(of) if of else 0.0
 
 
 def meta_of(doc: Any) -> dict:
@@ -24,29 +28,6 @@ def meta_of(doc: Any) -> dict:
         return doc.meta()
     keys = ("doc_id", "title", "issuer", "doc_number", "date", "region", "source")
     return {k: getattr(doc, k, "") for k in keys}
-
-
-_NOT_PLACES = frozenset(["全国", "国家", "中国", "全省", "全市"])
-_TITLE_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,4}?(?:特别行政区|自治区|自治州|省|市|县))")
-
-
-def _title_places(title: str) -> list[str]:
-    """The place a title is about: its leading place, else the first '<name>省/市/县' inside it
-    (titles of compilation parts can start with quotes or damaged characters)."""
-    lead = _LEADING_PLACE.findall(title)
-    if lead:
-        return lead
-    core = re.sub(r"[“”\"'?？]|十四五|[^\u4e00-\u9fa5]", " ", title)
-    for part in core.split():
-        m = _TITLE_PLACE.search(part)
-        if m:
-            return [m.group(1)]
-    return []
-
-
-def _alias(name: str) -> str:
-    base = _PLACE_SUFFIX.sub("", name)
-    return base if len(base) >= 2 else name
 
 
 @dataclass
@@ -63,10 +44,8 @@ class Catalog:
         chunks = {doc_id: sorted(chunks_of(doc_id), key=lambda c: c.order) for doc_id in docs}
         cat = cls(docs=docs, chunks=chunks)
         for doc_id, m in docs.items():
-            for name in (m.get("region") or "", *_title_places(m.get("title") or ""),
-                         *(_LEADING_PLACE.findall(m.get("issuer") or ""))):
-                if name and name not in _NOT_PLACES:
-                    cat.places.setdefault(_alias(name), set()).add(doc_id)
+            for name in doc_places(m.get("region") or "", m.get("title") or "", m.get("issuer") or ""):
+                cat.places.setdefault(place_alias(name), set()).add(doc_id)
         cat._all_text = [c.text for cs in chunks.values() for c in cs]
         return cat
 
@@ -82,7 +61,7 @@ class Catalog:
         return self.docs.get(doc_id) or {"doc_id": doc_id}
 
     def docs_for_place(self, name: str) -> list[str]:
-        alias = _alias(name)
+        alias = place_alias(name)
         ids = self.places.get(alias) or self.places.get(name) or set()
         if not ids:  # 晋城 vs 晋城市人民政府: match aliases that contain each other
             for key, val in self.places.items():
@@ -104,41 +83,21 @@ class Catalog:
 
     def mentions(self, word: str, min_chunks: int = 2) -> bool:
         """True when `word` occurs in at least `min_chunks` chunks (a sub-area, not a stranger)."""
-        n = 0
-        for t in self._all_text:
-            if word in t:
-                n += 1
-                if n >= min_chunks:
-                    return True
-        return False
+        return next(islice((t for t in self._all_text if word in t), min_chunks - 1, None), None) is not None
 
     def doc_for_title(self, title: str) -> str:
         """The document whose title best matches a quoted 《title》 (most shared bigrams, ≥60%)."""
-        from planqa.qa.terms import bigrams
-
         q = bigrams(title)
-        best, best_score = "", 0.0
-        for doc_id, m in self.docs.items():
-            t = bigrams(m.get("title") or "")
-            if not q or not t:
-                continue
-            score = len(q & t) / len(q)
-            if score > best_score:
-                best, best_score = doc_id, score
-        return best if best_score >= 0.6 else ""
+        return self._best_title(lambda t: _share(bigrams(t), q), 0.6)
 
     def doc_in_question(self, question: str, min_share: float = 0.5) -> str:
         """The document whose title the question mostly restates (without quotes), or ""."""
-        from planqa.qa.terms import bigrams
-
         qb = bigrams(question)
-        best, best_share = "", 0.0
-        for doc_id, m in self.docs.items():
-            tb = bigrams(re.sub(r"十四五|[“”\"]", "", m.get("title") or ""))
-            share = len(tb & qb) / len(tb) if tb else 0.0
-            if share > best_share:
-                best, best_share = doc_id, share
-        return best if best_share >= min_share else ""
+        return self._best_title(lambda t: _share(qb, bigrams(re.sub(r"十四五|[“”\"]", "", t))), min_share)
+
+    def _best_title(self, score, least: float) -> str:
+        best = max(self.docs, key=lambda d: score(self.docs[d].get("title") or ""), default="")
+        return best if best and score(self.docs[best].get("title") or "") >= least else ""
 
     def docs_for_keywords(self, question: str) -> list[str]:
         """Documents singled out by a distinctive title word (one only a single title has)."""
@@ -174,5 +133,5 @@ class Catalog:
         return {t: self.weight(t) for t in terms}
 
     def df(self, term: str) -> int:
-        self.weight(term)
+        self.weight(term)  # fills the cache
         return self._df[term]

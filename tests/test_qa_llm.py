@@ -40,7 +40,7 @@ class FakeOpenAI(BaseHTTPRequestHandler):
         user = body["messages"][-1]["content"]
         passages = {int(n): t.strip() for n, t in _PASSAGE.findall(user)}
         if "改写" in body["messages"][0]["content"]:
-            reply = "乙州市从业人员持证率要达到多少？"
+            reply = "朔州市从业人员持证率要达到多少？"
         elif mode == "notfound" or not passages:
             reply = "文件中未找到。"
         else:
@@ -110,7 +110,7 @@ def engine(server, tmp_path):
     return Engine(settings, TinyIndex())
 
 
-Q = "甲城市从业人员持证率要达到多少？"
+Q = "大同市从业人员持证率要达到多少？"
 
 
 def test_llm_non_streaming_answer_is_cited(engine, server):
@@ -167,9 +167,9 @@ def test_llm_not_configured_falls_back(tmp_path):
 
 
 def test_llm_rewrites_followups(engine, server):
-    ans = engine.ask("那乙州市呢？", history=[{"role": "user", "content": Q},
+    ans = engine.ask("那朔州市呢？", history=[{"role": "user", "content": Q},
                                           {"role": "assistant", "content": "《甲》…55%[1]"}], mode="llm")
-    assert ans.rewritten_question == "乙州市从业人员持证率要达到多少？"
+    assert ans.rewritten_question == "朔州市从业人员持证率要达到多少？"
 
 
 def test_fake_chat_model_unsupported_reply_refused(tmp_path):

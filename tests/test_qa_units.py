@@ -17,14 +17,14 @@ from planqa.qa.terms import bigrams
 from planqa.settings import Settings
 
 DOCS = [
-    {"doc_id": "a", "title": "甲城市“十四五”人才发展规划", "issuer": "甲城市人民政府", "doc_number": "甲政发〔2022〕5号",
-     "date": "2022-03-01", "region": "甲城市"},
-    {"doc_id": "b", "title": "乙州市“十四五”教育发展规划", "issuer": "乙州市人民政府", "doc_number": "",
-     "date": "2021-10-21", "region": "乙州市"},
+    {"doc_id": "a", "title": "大同市“十四五”人才发展规划", "issuer": "大同市人民政府", "doc_number": "同政发〔2022〕5号",
+     "date": "2022-03-01", "region": "大同市"},
+    {"doc_id": "b", "title": "朔州市“十四五”教育发展规划", "issuer": "朔州市人民政府", "doc_number": "",
+     "date": "2021-10-21", "region": "朔州市"},
 ]
 TEXTS = {
     "a": [
-        ("", "", "甲城市人民政府文件\n甲政发〔2022〕5号\n甲城市人民政府关于印发甲城市“十四五”人才发展规划的通知"),
+        ("", "", "大同市人民政府文件\n同政发〔2022〕5号\n大同市人民政府关于印发大同市“十四五”人才发展规划的通知"),
         ("第二章 总体要求", "第三节 主要目标",
          "到“十四五”期末，全市从业人员持证率达到55%以上，中高级技能人才占技能人才比重达85%以上。"),
         ("第六章 技能富民", "第二节 打造劳务品牌",
@@ -87,74 +87,74 @@ def test_split_sentences_offsets_exact():
 def test_named_places_and_analysis():
     cat = Catalog.from_index(TinyIndex())
     assert "太原市" in named_places("太原市技能人才目标是多少")
-    a = analyse("甲城市的持证率目标是多少？", cat)
+    a = analyse("大同市的持证率目标是多少？", cat)
     assert a.doc_ids == ["a"] and a.qtype == "number"
     a = analyse("太原市的持证率目标是多少？", cat)
     assert a.unknown_places == ["太原市"] and not a.doc_ids
-    assert analyse("甲城市规划的文号是什么？", cat).qtype == "metadata"
-    assert analyse("甲城市规划哪一章讲技能富民？", cat).qtype == "chapter"
-    assert analyse("甲城市和乙州市的目标分别是多少？", cat).qtype == "comparison"
-    assert analyse("甲城市怎么打造劳务品牌？", cat).qtype == "measure"
+    assert analyse("大同市规划的文号是什么？", cat).qtype == "metadata"
+    assert analyse("大同市规划哪一章讲技能富民？", cat).qtype == "chapter"
+    assert analyse("大同市和朔州市的目标分别是多少？", cat).qtype == "comparison"
+    assert analyse("大同市怎么打造劳务品牌？", cat).qtype == "measure"
 
 
 def test_number_answer_cites_exact_quote(engine):
-    ans = engine.ask("甲城市从业人员持证率要达到多少？")
+    ans = engine.ask("大同市从业人员持证率要达到多少？")
     assert not ans.refused
     assert "55%" in ans.answer and "[1]" in ans.answer
-    assert ans.answer.startswith("《甲城市")
+    assert ans.answer.startswith("《大同市")
     c = ans.citations[0]
     assert c.doc_id == "a" and c.chapter == "第二章 总体要求" and quote_supported(c)
 
 
 def test_measure_answer_lists_items(engine):
-    ans = engine.ask("甲城市打算怎么打造特色劳务品牌？")
+    ans = engine.ask("大同市打算怎么打造特色劳务品牌？")
     assert "棋源叉车工" in ans.answer
     assert "1. " in ans.answer
     assert all(quote_supported(c) for c in ans.citations)
 
 
 def test_metadata_from_document_meta(engine):
-    ans = engine.ask("甲城市人才发展规划的文号是什么？")
-    assert "甲政发〔2022〕5号" in ans.answer and ans.citations[0].chunk_id == "a:0000"
+    ans = engine.ask("大同市人才发展规划的文号是什么？")
+    assert "同政发〔2022〕5号" in ans.answer and ans.citations[0].chunk_id == "a:0000"
 
 
 def test_chapter_answer(engine):
-    ans = engine.ask("甲城市规划里劳务品牌在哪一章？")
+    ans = engine.ask("大同市规划里劳务品牌在哪一章？")
     assert "第六章 技能富民" in ans.answer
 
 
 def test_comparison_one_part_per_document(engine):
-    ans = engine.ask("甲城市和乙州市的高技能人才总量分别是多少？")
-    assert "《甲城市" in ans.answer and "《乙州市" in ans.answer
+    ans = engine.ask("大同市和朔州市的高技能人才总量分别是多少？")
+    assert "《大同市" in ans.answer and "《朔州市" in ans.answer
     part_a, part_b = ans.answer.split("\n")  # one line per document, in the question's order
-    assert part_a.startswith("《甲城市") and part_b.startswith("《乙州市")
+    assert part_a.startswith("《大同市") and part_b.startswith("《朔州市")
     assert "16.57" in part_b
 
 
 def test_refusals(engine):
     ans = engine.ask("太原市“十四五”高技能人才总量目标是多少？")
     assert ans.refused and ans.answer.startswith("文件中未找到") and "太原" in ans.refusal_reason
-    ans = engine.ask("甲城市到2035年持证率要达到多少？")
+    ans = engine.ask("大同市到2035年持证率要达到多少？")
     assert ans.refused and "2035" in ans.refusal_reason
 
 
 def test_followups_rules():
-    hist = [("甲城市从业人员持证率要达到多少？", "《甲》……[1]")]
-    assert rewrite("那乙州市呢？", hist) == "乙州市从业人员持证率要达到多少？"
-    hist = [("甲城市有哪些措施？", "《甲》提出以下措施：\n1. 打造劳务品牌。[1]\n2. 开展免费职业技能培训。[2]")]
+    hist = [("大同市从业人员持证率要达到多少？", "《甲》……[1]")]
+    assert rewrite("那朔州市呢？", hist) == "朔州市从业人员持证率要达到多少？"
+    hist = [("大同市有哪些措施？", "《甲》提出以下措施：\n1. 打造劳务品牌。[1]\n2. 开展免费职业技能培训。[2]")]
     assert answer_items(hist[0][1]) == ["打造劳务品牌", "开展免费职业技能培训"]
     assert "开展免费职业技能培训" in rewrite("第二条具体怎么做？", hist)
-    assert rewrite("它的文号是什么？", hist) == "甲城市的文号是什么？"
-    assert rewrite("乙州市的文号是什么？", hist) == ""
+    assert rewrite("它的文号是什么？", hist) == "大同市的文号是什么？"
+    assert rewrite("朔州市的文号是什么？", hist) == ""
     msgs = [{"role": "user", "content": "q1"}, {"role": "assistant", "content": "a1"}]
     assert normalize_history(msgs) == [("q1", "a1")]
 
 
 def test_engine_followup_sets_rewritten_question(engine):
-    first = engine.ask("甲城市从业人员持证率要达到多少？")
+    first = engine.ask("大同市从业人员持证率要达到多少？")
     ans = engine.ask("它的文号是什么？", history=[(first.question, first.answer)])
-    assert ans.rewritten_question == "甲城市的文号是什么？"
-    assert "甲政发〔2022〕5号" in ans.answer
+    assert ans.rewritten_question == "大同市的文号是什么？"
+    assert "同政发〔2022〕5号" in ans.answer
 
 
 def test_check_answer_removes_bad_markers_and_flags_numbers():
@@ -166,7 +166,7 @@ def test_check_answer_removes_bad_markers_and_flags_numbers():
 
 
 def test_answer_json_shape(engine):
-    d = engine.ask("甲城市从业人员持证率要达到多少？").to_dict()
+    d = engine.ask("大同市从业人员持证率要达到多少？").to_dict()
     for key in ("question", "answer", "refused", "refusal_reason", "mode", "citations", "latency_ms"):
         assert key in d
     for key in ("n", "doc_id", "doc_title", "doc_number", "chapter", "section", "quote", "text", "score"):
@@ -175,15 +175,15 @@ def test_answer_json_shape(engine):
 
 
 def test_followups_chain_and_standalone():
-    hist = [("甲城市从业人员持证率要达到多少？", "…"), ("那乙州市呢？", "…")]
+    hist = [("大同市从业人员持证率要达到多少？", "…"), ("那朔州市呢？", "…")]
     # a chain of "那X呢" keeps the intent of the last real question
-    assert rewrite("那丙州市呢？", hist) == "丙州市从业人员持证率要达到多少？"
+    assert rewrite("那阳泉市呢？", hist) == "阳泉市从业人员持证率要达到多少？"
     # a question that says what it asks is not rewritten, even with a follow-up cue
-    assert rewrite("乙州市的技能大师工作室具体有多少？", hist) == ""
+    assert rewrite("朔州市的技能大师工作室具体有多少？", hist) == ""
     # no history: nothing to rewrite
-    assert rewrite("那乙州市呢？", []) == ""
+    assert rewrite("那朔州市呢？", []) == ""
     # 其中 is not a pronoun; the new focus keeps the old way of asking
-    assert rewrite("其中高技能人才呢？", hist[:1]) == "甲城市高技能人才要达到多少？"
+    assert rewrite("其中高技能人才呢？", hist[:1]) == "大同市高技能人才要达到多少？"
 
 
 class EmptyIndex(TinyIndex):
@@ -206,6 +206,6 @@ def test_empty_index_refuses(tmp_path):
 
 
 def test_history_with_multimodal_style_content():
-    msgs = [{"role": "user", "content": [{"type": "text", "text": "甲城市持证率是多少？"}]},
+    msgs = [{"role": "user", "content": [{"type": "text", "text": "大同市持证率是多少？"}]},
             {"role": "assistant", "content": "《甲》……[1]"}]
-    assert normalize_history(msgs) == [("甲城市持证率是多少？", "《甲》……[1]")]
+    assert normalize_history(msgs) == [("大同市持证率是多少？", "《甲》……[1]")]
