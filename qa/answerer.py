@@ -196,8 +196,8 @@ class Answerer:
         for c in items:
             if len(out) >= limit:
                 break
-            if c.p >= thr and c.p >= 0.6 * leads[0].p and not ASIDE.match(c.text) and all(c.text not in o.text and o.text not in c.text
-                                                               for o in out):
+            if c.p >= thr and c.p >= 0.6 * leads[0].p and not ASIDE.match(c.text) and all(
+                    c.text not in o.text and o.text not in c.text for o in out):
                 out.append(c)
         return out
 
