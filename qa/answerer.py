@@ -25,7 +25,7 @@ from planqa.qa.lookups import Lookups
 from planqa.qa.match import Matcher
 from planqa.qa.places import unknown_place_words
 from planqa.qa.refusal import NEAREST, NOT_FOUND, ask_reason
-from planqa.qa.sentences import clean_for_answer, split_sentences, with_marker
+from planqa.qa.sentences import clean_for_answer, is_title, split_sentences, with_marker
 from planqa.qa.terms import bigrams, content_terms
 
 SearchFn = Callable[..., list[Hit]]
@@ -34,6 +34,7 @@ GATHER_EXTRA = 4  # chunks beyond top_k whose sentences are scored: paraphrases 
 # The result word of a comparison: the adjective the ask uses (更多 for "哪边多", 更高 for "谁最高").
 _ADJ = re.compile(r"(?:更|最|比较)?([高低多少大小快慢强弱早晚])")
 _LOWER = frozenset("低少小慢弱晚")
+ASIDE = re.compile(r"^[〔【（(\[［][^。；]*[〕】）)\]］][。；;，,]?$")  # a sentence that is all one bracketed aside
 _WHO = re.compile(r"谁|哪(?:个|边|家|里|方|一方|一个|地)")  # a general ask between compared documents
 
 
@@ -176,25 +177,56 @@ class Answerer:
             return f"《{title}》：见上文{''.join(again)}。", ""
         if ask.qtype == "chapter":
             return f"《{title}》中，相关内容位于{where(best.chunk) or '正文开头部分'}：{parts[0]}", ""
-        if ask.qtype == "measure" and len(parts) > 1:
+        if ask.qtype in ("measure", "general") and len(parts) > 1:
             return f"《{title}》提出：\n" + "\n".join(f"{i}. {p}" for i, p in enumerate(parts, 1)), ""
         return f"《{title}》提出：{''.join(parts)}", ""
 
     def _pick(self, scored: Scored) -> list[Candidate]:
         items = [c for c in scored.items if eligible(scored.ask, c)]
         thr = self.model.threshold
-        if not items or items[0].p < thr:
+        leads = [c for c in items if not ASIDE.match(c.text)]  # "〔责任单位：…〕" qualifies the item before it
+        if not leads or leads[0].p < thr:
             return []
         if scored.ask.qtype == "number" and scored.ask.unit:  # among answers, a figure in the unit asked leads
             items = sorted((c for c in items if c.p >= thr), key=lambda c: (c.features["unit_fit"] == 0, -c.p))
+            leads = items
         limit = _MAX_ITEMS.get(scored.ask.qtype, 2)
-        out = [items[0]]
-        for c in items[1:]:
+        out = self._passage(leads[0], items, thr) if scored.ask.qtype in ("measure", "general") else [leads[0]]
+        for c in items:
             if len(out) >= limit:
                 break
-            if c.p >= thr and c.p >= 0.6 * items[0].p and all(c.text not in o.text and o.text not in c.text
-                                                               for o in out):
+            if c.p >= thr and c.p >= 0.6 * leads[0].p and not ASIDE.match(c.text) and all(
+                    c.text not in o.text and o.text not in c.text for o in out):
                 out.append(c)
+        return out
+
+    def _passage(self, best: Candidate, items: list[Candidate], thr: float) -> list[Candidate]:
+        """A measure is answered at the granularity of the passage its best sentence sits in: that chunk's
+        sentences the model accepts too, in reading order (a chunk is ~3 sentences of one topic); a heading
+        or list title gives way to the sentences under it."""
+        group = sorted((c for c in items if c.chunk.chunk_id == best.chunk.chunk_id and c.p >= thr),
+                       key=lambda c: c.start)
+        body = [c for c in group if not c.features["is_heading"]]
+        if body:
+            return body
+        return self._under(best) or [best]
+
+    def _under(self, head: Candidate) -> list[Candidate]:
+        """The sentences under a heading: the rest of its chunk up to the next heading, else the start of
+        the document's next chunk."""
+        chunks = self.catalog.chunks.get(head.chunk.doc_id, [])
+        nxt = [c for c in chunks if c.order == head.chunk.order + 1 and c.chapter == head.chunk.chapter]
+        out = []
+        for chunk, after in [(head.chunk, head.end), *((c, 0) for c in nxt)]:
+            for sent in split_sentences(chunk.text):
+                if sent.start < after:
+                    continue
+                if is_title(sent.text):
+                    return out
+                out.append(Candidate(chunk, sent.text, sent.start, sent.end, head.hit_score,
+                                     dict(head.features), p=head.p, tense=head.tense, frame=head.frame))
+            if out:
+                return out
         return out
 
     def _metadata(self, ask: Ask, a: Analysis, scope, builder: CitationBuilder) -> tuple[str, str]:
@@ -286,6 +318,8 @@ def eligible(ask: Ask, c: Candidate) -> bool:
     if f["place_fit"] == 0 or f["year_fit"] == 0 or f["title_like"] >= 0.6:
         return False
     if ask.qtype == "number":
+        if f["front_matter"]:  # the notice and preface print the record's figures, not the plan's
+            return False
         # a share or a sum of money is answered only by a figure in that unit, never by a head count
         exact_unit = ask.unit in STRICT_UNITS and f["unit_fit"] == 0
         # a past ask wants the past (in this document's period), a target ask more than a review of the past

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from planqa.corpus.headings import match_heading
+from planqa.corpus.headings import LIST_ITEM as _ENUM  # "1." is a list item, "1.5万" a figure
 from planqa.corpus.metadata import DATE_CN, DOC_NUMBER
 from planqa.corpus.models import Chunk
 from planqa.corpus.sentences import split_sentences
@@ -21,6 +21,7 @@ from planqa.qa.asks import Ask
 from planqa.qa.catalog import Catalog
 from planqa.qa.match import Matcher
 from planqa.qa.periods import Period, cues, doc_period, frame, ordinal_name, tense_in
+from planqa.qa.sentences import is_title
 from planqa.qa.terms import bigrams
 
 FEATURES = ("chunk_score", "chunk_rank", "rank_agree", "cov_exact", "cov_soft", "cov_context", "bigram",
@@ -31,7 +32,7 @@ FEATURES = ("chunk_score", "chunk_rank", "rank_agree", "cov_exact", "cov_soft", 
 # A figure: a number with a unit (years and list enumerators are no figures).
 FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*((?:[万亿])?(?:人次|人|元|所|个|家|项|名|套|次|张|件|位|平方米)|%|‰|倍|小时|万|亿|年限?)")
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")
-_ENUM = re.compile(r"^\s*(?:\d+[.．、](?!\d)|[（(]\d+[)）])")  # "1." is a list item, "1.5万" a figure
+
 
 
 @dataclass
@@ -102,9 +103,13 @@ def _year_fit(ask: Ask, tense: str, context: str, period: Period | None) -> floa
     return min(fits)
 
 
-def _tense_fit(ask: Ask, tense: str, text: str, frame: Period | None) -> float:
+def _tense_fit(ask: Ask, tense: str, text: str, frame: Period | None, lead: str = "") -> float:
     past_cue, target_cue = cues(frame)
     past, target = bool(past_cue.search(text)), bool(target_cue.search(text))
+    if not (past or target) and lead:  # a statement without a cue of its own continues the passage's last one
+        marks = [(m.end(), "past") for m in past_cue.finditer(lead)] + [(m.end(), "target") for m in target_cue.finditer(lead)]
+        kind = max(marks)[1] if marks else ""
+        past, target = kind == "past", kind == "target"
     if tense == "past":
         return 1.0 if past else 0.0
     if tense == "target" or ask.qtype == "number":
@@ -170,6 +175,7 @@ def candidates(ask: Ask, terms: list[str], subplaces: list[str], hits: list[Hit]
         base = frame(catalog.title(c.doc_id), catalog.meta(c.doc_id).get("date") or "")
         tense = tense_in(ask.tense, ask.years, base)
         title_bigrams = bigrams(catalog.title(c.doc_id))
+        front = front_matter(c, catalog.meta(c.doc_id))
         for j, (s, e) in enumerate(spans):
             text = c.text[s:e].strip()
             if len(text) < 4:
@@ -196,12 +202,12 @@ def candidates(ask: Ask, terms: list[str], subplaces: list[str], hits: list[Hit]
                 "type_fit": type_fit,
                 "unit_fit": unit_fit,
                 "year_fit": _year_fit(ask, tense, context, period),
-                "tense_fit": _tense_fit(ask, tense, text, base),
+                "tense_fit": _tense_fit(ask, tense, text, base, c.text[:s]),
                 "place_fit": 1.0 if not subplaces or any(p in context for p in subplaces) else 0.0,
-                "is_heading": 1.0 if match_heading(text) is not None and len(text) <= 40 else 0.0,
+                "is_heading": 1.0 if is_title(text) else 0.0,
                 # the title line, the notice and the metadata block restate the plan, they answer nothing
                 "title_like": len(bigrams(text) & title_bigrams) / max(len(bigrams(text)), 1),
-                "front_matter": 0.0 if c.chapter or c.section else 1.0,
+                "front_matter": front,
             }
             out.append(Candidate(c, text, s, s + len(c.text[s:e].rstrip()), h.score, f, tense=tense, frame=base))
     if not out:
@@ -217,6 +223,13 @@ def candidates(ask: Ask, terms: list[str], subplaces: list[str], hits: list[Hit]
         cand.features["dense_rank"] = 1.0 / (r + 1)
         cand.features["dense_margin"] = sims[k] - (second if r == 0 else best)
     return out
+
+
+def front_matter(chunk: Chunk, meta: dict) -> float:
+    """1 for a chunk before the document's first heading (the notice, its record block and the preface:
+    they describe the document, not its content); a document without headings has no front matter."""
+    starts = [h["start"] for h in meta.get("headings") or [] if "start" in h]
+    return 1.0 if starts and chunk.start < min(starts) and not (chunk.chapter or chunk.section) else 0.0
 
 
 def _ranks(values: list[float | None]) -> list[int]:

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import re
 
+from planqa.corpus.headings import match_heading
 from planqa.corpus.sentences import Sentence, split_sentences
 
-__all__ = ["Sentence", "split_sentences", "clean_for_answer", "with_marker"]
+__all__ = ["Sentence", "split_sentences", "clean_for_answer", "with_marker", "is_title"]
+
+
+def is_title(sentence: str) -> bool:
+    """A heading or list title ("（二）…", "8.建设…队伍。", "3.“三个百场”…行动。"): a numbered line of at most
+    40 characters with no clause inside; it names the sentences under it rather than saying anything."""
+    s = sentence.strip().rstrip("。：:").replace("**", "")
+    return len(s) <= 40 and not re.search(r"[，,；;。]", s) and match_heading(s) is not None
 
 
 def clean_for_answer(sentence: str) -> str:

@@ -80,7 +80,8 @@ def test_comparison_is_balanced(engine):
     assert JC in docs and XZ in docs
     for d in (JC, XZ):
         n_items = len(re.findall(r"^\d+\. ", ans.answer.split("忻州市“十四五”")[0 if d == JC else 1], re.M))
-        assert 2 <= n_items <= 3
+        assert n_items >= 2  # a passage's items (a chunk holds ~3–10 sentences) or up to 3 passages' best
+        assert len({c.chunk_id for c in ans.citations if c.doc_id == d}) <= 3
     _valid(ans)
 
 
