@@ -5,14 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import jieba.posseg as pseg
-
+from planqa.corpus.places import named_places, place_alias, without_places
+from planqa.corpus.terms import content_terms
+from planqa.index.catalog import Catalog
 from planqa.qa.asks import FIELDS, HEADING_REF, metadata_fields, question_type
-from planqa.qa.catalog import Catalog
-from planqa.qa.places import named_places, place_alias, without_places
-from planqa.qa.terms import content_terms
 
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _QUOTED_TITLE = re.compile(r"《([^》]{2,60})》")
 # "<place>的…规划": the question asks for that place's own plan (same clause, a plan noun after the name).
 _OWN_PLAN = r"[^，,。？?；;]{0,16}?(?:规划|计划|纲要|方案)"
@@ -27,21 +24,11 @@ class Analysis:
     unknown_places: list[str] = field(default_factory=list)  # named places no document is about
     unknown_titles: list[str] = field(default_factory=list)  # 《…》 titles no document matches
     named: bool = False  # doc_ids come from a place or 《title》 the question names (not from a keyword)
-    years: list[str] = field(default_factory=list)
     quoted: list[str] = field(default_factory=list)  # “…” names the question quotes (“三个百场”): one term each
     terms: list[str] = field(default_factory=list)  # content terms to find in the evidence
-    soft: set[str] = field(default_factory=set)  # verbs among the terms: wording varies, they weigh less
     fields: list[str] = field(default_factory=list)  # every metadata field asked ("哪个部门发的？什么时候？")
     field: str = ""  # for metadata questions: doc_number | issuer | date | title (the first asked)
-    ordinal: int = 0  # "第二条" → 2 (used by follow-ups)
     heading_ref: str = ""  # a heading label the question names: "第七章", "第二节", "四、"
-
-
-def ordinal_of(q: str) -> int:
-    """"第二条" → 2 (the points of an answer are counted in Arabic figures or 一 … 十)."""
-    m = re.search(r"第([一二两三四五六七八九十\d]+)[条点项个]", q)
-    s = m.group(1).replace("两", "二") if m else ""
-    return int(s) if s.isdigit() else " 一二三四五六七八九十".find(s) if len(s) == 1 else 0
 
 
 def analyse(question: str, catalog: Catalog) -> Analysis:
@@ -81,12 +68,10 @@ def analyse(question: str, catalog: Catalog) -> Analysis:
         a.doc_ids.extend(catalog.national_docs())
     if not a.doc_ids:
         a.doc_ids.extend(catalog.docs_for_keywords(q))
-    a.years = list(dict.fromkeys(_YEAR.findall(q)))
     a.qtype = question_type(q, len(a.doc_ids))
     if a.qtype == "metadata":
         a.fields = metadata_fields(q)
         a.field = a.fields[0] if a.fields else ""
-    a.ordinal = ordinal_of(q)
     m = HEADING_REF.search(q)
     a.heading_ref = m.group(0) if m else ""
     stripped = strip_form(q, a.places + a.unknown_places)
@@ -95,8 +80,6 @@ def analyse(question: str, catalog: Catalog) -> Analysis:
                                                  if not any(t in x for x in a.quoted))]))
     if a.qtype == "metadata":  # "文号是?": the field asked is the form of the question, not its content
         a.terms = [t for t in a.terms if not any(rx.fullmatch(t) for _, rx in FIELDS)] or a.terms
-    verbs = {w.word for w in pseg.cut(stripped) if w.flag.startswith("v") and w.flag != "vn"}
-    a.soft = {t for t in a.terms if t in verbs}
     return a
 
 

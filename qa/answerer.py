@@ -12,21 +12,21 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from planqa.corpus.places import named_places, place_alias, site_words
+from planqa.corpus.terms import bigrams, content_terms
+from planqa.index.catalog import Catalog
 from planqa.index.types import Hit
-from planqa.qa.analysis import Analysis, analyse, named_places, place_alias, strip_form
+from planqa.qa.analysis import Analysis, analyse, strip_form
 from planqa.qa.answerability import Model
 from planqa.qa.asks import Ask, asks_of
-from planqa.qa.catalog import Catalog
 from planqa.qa.citations import CitationBuilder, check_answer
 from planqa.qa.docfields import DocField, asked_fields, unprinted
 from planqa.qa.draft import Draft, display_title, where
 from planqa.qa.features import STRICT_UNITS, Candidate, candidates, clause_figures, unit_fits
 from planqa.qa.lookups import Lookups
 from planqa.qa.match import Matcher
-from planqa.qa.places import unknown_place_words
 from planqa.qa.refusal import NEAREST, NOT_FOUND, ask_reason
 from planqa.qa.sentences import clean_for_answer, is_title, split_sentences, with_marker
-from planqa.qa.terms import bigrams, content_terms
 
 SearchFn = Callable[..., list[Hit]]
 _MAX_ITEMS = {"measure": 3, "general": 2, "number": 2, "chapter": 1, "which": 1}
@@ -135,11 +135,11 @@ class Answerer:
             if line:
                 lines.append((line, ""))
         if not any(line for line, _ in lines):
-            return Draft(refusal="\n".join(r for _, r in lines), strength=0.0)
+            return Draft(refusal="\n".join(r for _, r in lines))
         # a partial answer names what is missing but lists no other passages: their figures would read as answers
         text = "\n".join(line or f"{NOT_FOUND}：{reason.split(NEAREST)[0]}" for line, reason in lines)
         text, _, _ = check_answer(text, builder.citations)
-        return Draft(text, builder, strength=1.0)
+        return Draft(text, builder)
 
     def _one(self, ask: Ask, a: Analysis, subplaces: list[str], scope, regions, builder: CitationBuilder,
              figures_by_doc: dict, shown: set[str]) -> tuple[str, str]:
@@ -325,3 +325,9 @@ def eligible(ask: Ask, c: Candidate) -> bool:
         # a past ask wants the past (in this document's period), a target ask more than a review of the past
         return f["type_fit"] > 0 and not exact_unit and (not c.tense or f["tense_fit"] > 0)
     return True
+
+
+def unknown_place_words(question: str, catalog: Catalog) -> list[str]:
+    """Place-like words ("<name>镇", "<name> 基地") whose name the corpus never mentions: no plan of the
+    corpus says anything about them, so no passage may answer for them."""
+    return [w for w, name in site_words(question) if not catalog.mentions(name, min_chunks=1)]

@@ -18,7 +18,6 @@ class Draft:
     text: str = ""
     builder: CitationBuilder | None = None
     refusal: str = ""
-    strength: float = 0.0
     warnings: list[str] = field(default_factory=list)  # what checking a model's reply flagged
 
 

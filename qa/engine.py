@@ -6,10 +6,11 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from planqa.qa.analysis import Analysis, analyse, named_places
+from planqa.corpus.places import named_places
+from planqa.index.catalog import Catalog
+from planqa.qa.analysis import Analysis, analyse
 from planqa.qa.answerability import Model
 from planqa.qa.answerer import Answerer
-from planqa.qa.catalog import Catalog
 from planqa.qa.draft import Draft
 from planqa.qa.followup import looks_like_followup, normalize_history, rewrite
 from planqa.qa.llm import LLMAnswerer, Passage, finalize, fit_passages

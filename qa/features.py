@@ -16,13 +16,13 @@ from planqa.corpus.headings import LIST_ITEM as _ENUM  # "1." is a list item, "1
 from planqa.corpus.metadata import DATE_CN, DOC_NUMBER
 from planqa.corpus.models import Chunk
 from planqa.corpus.sentences import split_sentences
+from planqa.corpus.terms import bigrams
+from planqa.index.catalog import Catalog
 from planqa.index.types import Hit
 from planqa.qa.asks import Ask
-from planqa.qa.catalog import Catalog
 from planqa.qa.match import Matcher
 from planqa.qa.periods import Period, cues, doc_period, frame, ordinal_name, tense_in
 from planqa.qa.sentences import is_title
-from planqa.qa.terms import bigrams
 
 FEATURES = ("chunk_score", "chunk_rank", "rank_agree", "cov_exact", "cov_soft", "cov_context", "bigram",
             "missing_idf", "dense_sim", "dense_margin", "dense_rank", "type_fit", "unit_fit", "year_fit",

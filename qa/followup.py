@@ -6,10 +6,9 @@ import re
 from collections.abc import Sequence
 
 from planqa.corpus.headings import LIST_ITEM
-from planqa.qa.analysis import named_places as _named_places
-from planqa.qa.analysis import ordinal_of
+from planqa.corpus.places import named_places as _named_places
+from planqa.corpus.terms import content_terms
 from planqa.qa.citations import MARKER
-from planqa.qa.terms import content_terms
 
 Turn = tuple[str, str]  # (question, answer)
 
@@ -19,8 +18,15 @@ _FOLLOW_CUE = re.compile(r"^(?:那|那么|还有|另外|再|又)|呢[？?。！!
 _TAIL = re.compile(r"呢?[？?。！!]*$")
 # How a question asks (kept when a follow-up only changes what it asks about).
 _ASK_FORM = re.compile(r"((?:要|将)?(?:是多少|有多少|达到多少|有哪些\S{0,4}|是什么|怎么做|如何\S{0,6}|在哪一?[章节部分]+))[？?。]?$")
-_ORDINAL = re.compile(r"第[一二两三四五六七八九十\d]+[条点项个]")
+_ORDINAL = re.compile(r"第([一二两三四五六七八九十\d]+)[条点项个]")
 _TITLE = re.compile(r"《([^》]+)》")
+
+
+def ordinal_of(q: str) -> int:
+    """"第二条" → 2 (the points of an answer are counted in Arabic figures or 一 … 十)."""
+    m = _ORDINAL.search(q)
+    s = m.group(1).replace("两", "二") if m else ""
+    return int(s) if s.isdigit() else " 一二三四五六七八九十".find(s) if len(s) == 1 else 0
 
 
 def named_places(text: str) -> list[str]:

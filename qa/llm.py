@@ -8,13 +8,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from planqa.corpus.models import Chunk
+from planqa.corpus.terms import bigrams
 from planqa.corpus.tokens import count_tokens, ensure_cl100k_cached, truncate_tokens
-from planqa.qa.catalog import Catalog
+from planqa.index.catalog import Catalog
 from planqa.qa.citations import MARKER, CitationBuilder, check_answer
 from planqa.qa.draft import Draft, where
 from planqa.qa.refusal import NOT_FOUND
 from planqa.qa.sentences import split_sentences
-from planqa.qa.terms import bigrams
 
 SYSTEM_PROMPT = """你是规划文件问答助手。只能依据下面编号的段落回答问题，不得使用段落以外的任何知识。
 要求：

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from planqa.corpus.headings import match_heading
 from planqa.corpus.metadata import date_cn, issued_at, printed_at
 from planqa.corpus.models import Chunk
+from planqa.index.catalog import Catalog
 from planqa.qa.analysis import Analysis
-from planqa.qa.catalog import Catalog
 from planqa.qa.citations import CitationBuilder
 from planqa.qa.docfields import RECORD_LABELS
 from planqa.qa.draft import Draft, display_title, short, where
@@ -47,7 +47,7 @@ class Lookups:
                 quote = _opening(c, heading)
                 title, n = self._cited(c, quote, builder)
                 return Draft(f"《{title}》的{a.heading_ref}是“{heading}”，开篇写道：{with_marker(short(quote, 120), n)}",
-                             builder, strength=1.0)
+                             builder)
         return Draft(refusal=f"该文件中没有“{a.heading_ref}”。")
 
     def chapter(self, a: Analysis, doc_ids: list[str] | None, builder: CitationBuilder) -> Draft | None:
@@ -77,13 +77,13 @@ class Lookups:
             return None
         quote = _opening(chunk, chunk.text.strip()[:60])
         title, n = self._cited(chunk, quote, builder)
-        return Draft(f"《{title}》中，相关内容位于{place}[{n}]：{short(quote, 120)}", builder, strength=cov)
+        return Draft(f"《{title}》中，相关内容位于{place}[{n}]：{short(quote, 120)}", builder)
 
     def metadata(self, a: Analysis, doc_ids: list[str] | None, builder: CitationBuilder) -> Draft:
         """Every field the question asks for (文号、发文机关、日期、标题), each cited where the text states it."""
         doc_id = (doc_ids or [None])[0] or self.catalog.doc_in_question(a.question)
         if not doc_id:  # guessing the document would answer with some other plan's 文号
-            return Draft(refusal="问题没有指明是哪一份文件（请写出地区或文件标题）。", strength=-1.0)
+            return Draft(refusal="问题没有指明是哪一份文件（请写出地区或文件标题）。")
         meta = self.catalog.meta(doc_id)
         title = display_title(self.catalog.title(doc_id))
         parts, missing = [], []
@@ -104,4 +104,4 @@ class Lookups:
         text = f"《{title}》的{'，'.join(parts)}。"
         if missing:
             text += f"{NOT_FOUND}{'、'.join(missing)}（文件元数据未注明）。"
-        return Draft(text, builder, strength=1.0)
+        return Draft(text, builder)

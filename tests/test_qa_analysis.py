@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from planqa.corpus.places import named_places, place_alias
 from planqa.qa.analysis import analyse
 from planqa.qa.asks import ask_type, question_type, split_asks
-from planqa.qa.places import named_places, place_alias
 
 
 # --- places -----------------------------------------------------------------------------------------

@@ -50,13 +50,6 @@ def test_character_bigrams_survive_other_segmentation():
     assert m.term("宽容失败", "营造创新氛围") == 0.0
 
 
-def test_soft_coverage_weights_terms():
-    m = Matcher("cilin")
-    cov = m.coverage({"老师": 2.0, "住房": 1.0}, "为教师提供周转宿舍")
-    assert 0.0 < cov < 1.0
-    assert m.exact_coverage({"老师": 2.0}, "为教师提供周转宿舍") == 0.0
-
-
 # --- asks -------------------------------------------------------------------------------------------
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import pytest
 
 from planqa.corpus.models import Chunk
+from planqa.corpus.places import named_places
+from planqa.corpus.terms import bigrams
+from planqa.index.catalog import Catalog
 from planqa.index.types import Hit
 from planqa.qa import Answer, Engine
-from planqa.qa.analysis import analyse, named_places
-from planqa.qa.catalog import Catalog
+from planqa.qa.analysis import analyse
 from planqa.qa.citations import check_answer, quote_supported
 from planqa.qa.followup import answer_items, normalize_history, rewrite
 from planqa.qa.models import Citation
 from planqa.qa.sentences import split_sentences
-from planqa.qa.terms import bigrams
 from planqa.settings import Settings
 
 DOCS = [

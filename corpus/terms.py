@@ -1,4 +1,4 @@
-"""Content terms of a question (jieba) and the overlap measures used to score sentences."""
+"""Content terms of a text (a question, a title: jieba words) and the overlap measures used to score sentences."""
 
 from __future__ import annotations
 

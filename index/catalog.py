@@ -1,4 +1,4 @@
-"""What the answerer knows about the corpus as a whole: documents, their places, term frequencies."""
+"""The index's documents as a whole: titles, the places they are about, term frequencies over their chunks."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from itertools import islice
 from typing import Any
 
 from planqa.corpus.models import Chunk
-from planqa.qa.places import doc_places, place_alias
-from planqa.qa.terms import bigrams, content_terms, idf
+from planqa.corpus.places import doc_places, place_alias
+from planqa.corpus.terms import bigrams, content_terms, idf
 
 # Title words every plan shares; they never single out a document.
 _COMMON_TITLE_TEXT = "十四五 规划 发展 发展规划 纲要 方案 通知 关于 印发 人才 工作 建设 实施 意见 省 市 县"

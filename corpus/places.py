@@ -1,4 +1,4 @@
-"""Named places: China's administrative divisions and place-like words, one mechanism for the whole of qa/.
+"""Named places in text: China's administrative divisions and place-like words, one mechanism for every layer.
 
 A named place is a division of the gazetteer (cpca's adcode table of provinces, cities and counties,
 shipped in its wheel) standing as words of the text — its full name (忻州市) or its short form (忻州) — or
@@ -14,13 +14,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import jieba
 import jieba.posseg as pseg
-
-if TYPE_CHECKING:
-    from planqa.qa.catalog import Catalog
 
 _ADMIN_SUFFIX = "特别行政区|自治区|自治州|自治县|自治旗|地区|林区|新区|省|市|县|区|盟|旗|州"
 _ADMIN_END = re.compile(f"(?:{_ADMIN_SUFFIX})$")
@@ -114,8 +110,3 @@ def site_words(text: str) -> list[tuple[str, str]]:
             out.append((words[i - 1] + w, words[i - 1]))
     return out
 
-
-def unknown_place_words(question: str, catalog: Catalog) -> list[str]:
-    """Place-like words ("<name>镇", "<name> 基地") whose name the corpus never mentions: no plan of the
-    corpus says anything about them, so no passage may answer for them."""
-    return [w for w, name in site_words(question) if not catalog.mentions(name, min_chunks=1)]
