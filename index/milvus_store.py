@@ -51,7 +51,7 @@ MAX_TEXT = 65535  # Milvus' VARCHAR limit (bytes); chunks are ≤ 400 tokens, fa
 BM25_K1, BM25_B = 1.2, 0.75
 # Stopwords are the embedded BM25's list plus punctuation (the embedded tokenizer drops punctuation by
 # regex; Milvus' stop filter needs them listed). No custom jieba dictionary: Milvus Lite adds dictionary
-# words to the process-wide jieba, which the answerer (qa/terms.py) also uses, and a store must not change
+# words to the process-wide jieba, which the answerer (corpus/terms.py) also uses, and a store must not change
 # how answers tokenise. bench/RESULTS.md measures what that costs.
 PUNCT = list("，。、；：？！（）《》〈〉“”‘’「」『』【】〔〕［］—…·～,.;:?!()[]{}<>\"'`~@#$%^&*-_=+|/\\ \t\n")
 _VERSION = re.compile(r"^v\d{14}[0-9a-f]{8}$")
