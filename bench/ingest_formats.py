@@ -108,10 +108,11 @@ def _retrieval(index, items) -> dict:
         hits = index.search(it.question, k=10)
         ranked.append([(_eval_text(h.chunk), h.chunk.doc_id) for h in hits])
         gains = novel_gains([t for t, _ in ranked[-1]], it.quotes, [d for _, d in ranked[-1]], it.docs)
-        for rank, j in enumerate(gains):
-            if j >= 0 and j < len(it.chapters) and it.chapters[j]:
-                found += 1
-                chapter_ok += _norm(hits[rank].chunk.chapter) == _norm(it.chapters[j])
+        for rank, covered in enumerate(gains):
+            for j in covered:
+                if j < len(it.chapters) and it.chapters[j]:
+                    found += 1
+                    chapter_ok += _norm(hits[rank].chunk.chapter) == _norm(it.chapters[j])
     m = _score(ranked, items)
     return {"n": m["n"], "recall@5": m["recall@5"], "mrr@10": m["mrr@10"],
             "chapter_ok": chapter_ok / found if found else 0.0}

@@ -5,8 +5,11 @@ relevant when it contains a gold quote (whitespace-insensitive, see textnorm) th
 result already supplied — a second chunk repeating the same evidence earns nothing. When the doc
 ids of results and quotes are given, the quote must also come from its own document (many plans
 share phrases such as "高技能人才总量"). With one quote this is the textbook definition; with
-several (comparisons) Recall@k is the share of quotes found in the top k and the ideal ranking puts
-one result per quote first. tests/test_eval_retrieval.py checks the numbers against ranx.
+several (comparisons, questions with two asks) Recall@k is the share of quotes found in the top k,
+and one result holding two quotes (both asks answered by one paragraph) supplies both. nDCG counts
+each quote at the rank that first supplied it, ideal = one quote per rank from the top, capped at 1
+(a single result holding every quote is ideal). tests/test_eval_retrieval.py checks the numbers against
+ranx on runs where each result holds at most one quote, and by hand where one holds several.
 """
 
 from __future__ import annotations
@@ -22,37 +25,30 @@ def novel_gains(
     gold_quotes: Sequence[str],
     ranked_doc_ids: Sequence[str] | None = None,
     gold_doc_ids: Sequence[str] | None = None,
-) -> list[int]:
-    """For each ranked result, the index of the gold quote it newly covers, or -1."""
+) -> list[list[int]]:
+    """For each ranked result, the indices of the gold quotes it newly covers ([] when none)."""
     quotes = [normalize(q) for q in gold_quotes]
     found: set[int] = set()
     out = []
     for i, text in enumerate(ranked_texts):
         t = normalize(text)
-        hit = -1
-        for j, q in enumerate(quotes):
-            if j in found or not q or q not in t:
-                continue
-            if ranked_doc_ids is not None and gold_doc_ids is not None and ranked_doc_ids[i] != gold_doc_ids[j]:
-                continue
-            hit = j
-            break
-        if hit >= 0:
-            found.add(hit)
-        out.append(hit)
+        new = [j for j, q in enumerate(quotes) if j not in found and q and q in t
+               and (ranked_doc_ids is None or gold_doc_ids is None or ranked_doc_ids[i] == gold_doc_ids[j])]
+        found.update(new)
+        out.append(new)
     return out
 
 
-def _one(covered: list[int], n_quotes: int, ks: Sequence[int], depth: int) -> dict[str, float]:
-    rel = [1 if c >= 0 else 0 for c in covered[:depth]]
+def _one(covered: list[list[int]], n_quotes: int, ks: Sequence[int], depth: int) -> dict[str, float]:
+    gains = [len(c) for c in covered[:depth]]
     m: dict[str, float] = {}
     for k in ks:
-        m[f"recall@{k}"] = sum(rel[:k]) / n_quotes
-    first = next((i for i, r in enumerate(rel) if r), None)
+        m[f"recall@{k}"] = sum(gains[:k]) / n_quotes
+    first = next((i for i, g in enumerate(gains) if g), None)
     m[f"mrr@{depth}"] = 0.0 if first is None else 1.0 / (first + 1)
-    dcg = sum(r / math.log2(i + 2) for i, r in enumerate(rel))
+    dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
     idcg = sum(1.0 / math.log2(i + 2) for i in range(min(n_quotes, depth)))
-    m[f"ndcg@{depth}"] = dcg / idcg
+    m[f"ndcg@{depth}"] = min(1.0, dcg / idcg)
     return m
 
 

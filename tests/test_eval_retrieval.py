@@ -31,6 +31,18 @@ def test_hand_computed_example():
     assert m["n"] == 4
 
 
+def test_one_paragraph_holding_both_asks_answers_both():
+    # a question with two asks whose gold sentences stand in one paragraph: that paragraph finds both
+    texts = [["无关", "到2025年持证率达到55%以上，中高级技能人才占比达85%以上", "持证率达到55%以上"]]
+    gold = [["持证率达到55%以上", "中高级技能人才占比达85%以上"]]
+    m = retrieval_metrics(texts, gold, ks=(1, 2, 10))
+    assert m["recall@1"] == 0 and m["recall@2"] == 1 and m["mrr@10"] == 0.5
+    assert m["ndcg@10"] == pytest.approx(2 / math.log2(3) / (1 + 1 / math.log2(3)))
+    assert novel_gains(texts[0], gold[0]) == [[], [0, 1], []]  # the later repeat earns nothing
+    top = retrieval_metrics([texts[0][1:]], gold, ks=(1,))
+    assert top["recall@1"] == 1 and top["ndcg@1"] == 1.0  # all quotes at rank 1 is the ideal ranking
+
+
 def test_doc_ids_restrict_relevance():
     texts = [["高技能人才总量 12", "高技能人才总量 16.57"]]
     gold = [["高技能人才总量"]]
@@ -50,9 +62,12 @@ def _random_run(rng: random.Random, n_questions: int = 40):
         n_q = rng.choice([1, 1, 1, 2])
         quotes = rng.sample(vocab, n_q)
         docs = [rng.choice("ab") for _ in quotes]
-        texts, tdocs = [], []
-        for _ in range(rng.randint(0, 12)):
-            texts.append(" ".join(rng.sample(vocab, 3)))
+        texts, tdocs, n_texts = [], [], rng.randint(0, 12)
+        while len(texts) < n_texts:
+            words = rng.sample(vocab, 3)
+            if sum(q in words for q in quotes) > 1:  # ranx cannot express one result holding two quotes
+                continue
+            texts.append(" ".join(words))
             tdocs.append(rng.choice("ab"))
         ranked.append(texts)
         rdocs.append(tdocs)
@@ -73,7 +88,7 @@ def test_agrees_with_ranx():
         gains = novel_gains(texts[:10], quotes, rdocs[qi][:10], gdocs[qi])
         qid = f"q{qi}"
         qrels[qid] = {f"g{j}": 1 for j in range(len(quotes))}
-        run[qid] = {(f"g{g}" if g >= 0 else f"r{r}"): float(100 - r) for r, g in enumerate(gains)}
+        run[qid] = {(f"g{g[0]}" if g else f"r{r}"): float(100 - r) for r, g in enumerate(gains)}
         if not run[qid]:
             run[qid] = {"empty": 0.0}  # ranx needs at least one result per query
     theirs = ranx.evaluate(ranx.Qrels(qrels), ranx.Run(run), ["recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"])
