@@ -77,11 +77,9 @@ class Answerer:
         subplaces += [p for p in unknown_place_words(question, self.catalog) if p not in subplaces
                       and not any(place_alias(k) in p for k in known)]
         asks = asks_of(question, subject)
-        for i in range(len(asks) - 1, 0, -1):  # "…怎么分工，写在哪个部分": a where naming no topic is the ask before's
+        for i in range(1, len(asks)):  # "…多少？写在哪一章？": a where naming no topic asks where the ask before is
             if asks[i].qtype == "chapter" and not content_terms(strip_form(asks[i].text, a.places + a.unknown_places)):
-                where, prev = asks.pop(i).text, asks[i - 1]
-                asks[i - 1] = replace(prev, text=f"{prev.text}，{where}", qtype="chapter",
-                                      others=[o for o in prev.others if o != where])
+                asks[i] = replace(asks[i], text=f"{asks[i - 1].text}，{asks[i].text}")
         return a, asks, subplaces
 
     # --- gather + score -----------------------------------------------------------------------------
@@ -162,7 +160,7 @@ class Answerer:
         scored = self.score(ask, a, subplaces, scope, regions)
         if ask.qtype == "chapter":  # answered from the heading tree of the passages found
             items = [c for c in scored.items if eligible(ask, c)]
-            draft = lookups.chapter(scored.terms, items, builder, self.model.threshold)
+            draft = lookups.chapter(scored.terms, items, builder, self.model.threshold, shown)
             return (draft.text, "") if draft else ("", ask_reason(ask, scored, subplaces, self.catalog, scope))
         picked = self._pick(scored)
         if not picked:

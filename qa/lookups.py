@@ -52,12 +52,13 @@ class Lookups:
                              builder)
         return Draft(refusal=f"该文件中没有“{a.heading_ref}”。")
 
-    def chapter(self, terms: list[str], items: list[Candidate], builder: CitationBuilder, threshold: float) -> Draft | None:
+    def chapter(self, terms: list[str], items: list[Candidate], builder: CitationBuilder, threshold: float,
+                shown: set[str] | None = None) -> Draft | None:
         """"Which chapter…": the chapter holding most of the passages that answer the ask — the sum of its
         3 best passages' probabilities at or above the threshold (a chapter is about a topic when several of
         its passages are, not when one sentence of a review mentions it) — plus the share of the ask's terms
         its outline (its heading and its sections' headings) holds, counted as one more passage. The best
-        passage in it is cited, with its section."""
+        passage in it is cited, with its section (`shown`: sentences the answer quotes already)."""
         best = {c.chunk.chunk_id: c for c in sorted(items, key=lambda c: c.p) if c.chunk.chapter}  # a passage counts once
         found: dict[tuple[str, str], list[Candidate]] = {}  # (doc, chapter) → its passages, best first
         for c in sorted(best.values(), key=lambda c: -c.p):
@@ -68,7 +69,8 @@ class Lookups:
         top = max(found, key=lambda k: sum([c.p for c in found[k] if c.p >= threshold][:3]) + cover[k])
         chunk, quote = found[top][0].chunk, found[top][0].text
         title, n = self._cited(chunk, quote, builder)
-        return Draft(f"《{title}》中，相关内容位于{where(chunk)}[{n}]：{short(quote, 120)}", builder)
+        said = "。" if quote in (shown or set()) else f"：{short(quote, 120)}"  # the answer above quotes it already
+        return Draft(f"《{title}》中，相关内容位于{where(chunk)}[{n}]{said}", builder)
 
     def _outline_cover(self, terms: list[str], doc_id: str, chapter: str) -> float:
         """IDF-weighted share of the ask's terms in the chapter's heading and its sections' headings; words

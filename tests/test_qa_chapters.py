@@ -37,12 +37,22 @@ def test_the_section_of_the_chapter_is_named_with_it(engine):
 
 
 def test_a_where_clause_after_a_question_asks_where_that_topic_is(engine):
-    """"…怎样建设，写在哪一部分？": the second clause names no topic of its own, so it is one chapter ask."""
+    """"…怎样建设，写在哪一部分？": the second clause names no topic of its own, so it asks where the first
+    one's topic is; both are answered, and the location does not quote the passage a second time."""
     question = "西宁、海东的科技人才队伍怎样建设，写在哪一部分？"
     _, asks, _ = engine.answerer().plan(question)
-    assert [a.qtype for a in asks] == ["chapter"] and asks[0].text.startswith("西宁")
-    c = _names_its_cited_passage(engine.ask(question))
+    assert [a.qtype for a in asks] == ["measure", "chapter"] and asks[1].text.startswith(asks[0].text)
+    ans = engine.ask(question)
+    c = _names_its_cited_passage(ans)
     assert c.doc_id == QH and c.chapter.startswith("五、")
+    location = ans.answer.splitlines()[-1]
+    assert c.chapter in location and location.endswith("]。")  # the passage quoted above is not repeated
+
+
+def test_a_figure_asked_with_its_chapter_gets_both(engine):
+    ans = engine.ask("晋城高技能人才总量目标是多少？写在哪一章？")
+    assert "12万人" in ans.answer and "第二章" in ans.answer
+    assert all(quote_supported(c) for c in ans.citations)
 
 
 def _candidate(chunk, p: float) -> Candidate:
