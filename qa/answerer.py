@@ -21,7 +21,7 @@ from planqa.qa.answerability import Model
 from planqa.qa.asks import Ask, asks_of
 from planqa.qa.citations import CitationBuilder, check_answer
 from planqa.qa.docfields import DocField, asked_fields, unprinted
-from planqa.qa.draft import Draft, display_title, where
+from planqa.qa.draft import Draft, display_title
 from planqa.qa.features import STRICT_UNITS, Candidate, candidates, clause_figures, unit_fits
 from planqa.qa.lookups import Lookups
 from planqa.qa.match import Matcher
@@ -29,7 +29,7 @@ from planqa.qa.refusal import NEAREST, NOT_FOUND, ask_reason
 from planqa.qa.sentences import clean_for_answer, is_title, split_sentences, with_marker
 
 SearchFn = Callable[..., list[Hit]]
-_MAX_ITEMS = {"measure": 3, "general": 2, "number": 2, "chapter": 1, "which": 1}
+_MAX_ITEMS = {"measure": 3, "general": 2, "number": 2, "which": 1}
 GATHER_EXTRA = 4  # chunks beyond top_k whose sentences are scored: paraphrases rank the answer lower
 # The result word of a comparison: the adjective the ask uses (更多 for "哪边多", 更高 for "谁最高").
 _ADJ = re.compile(r"(?:更|最|比较)?([高低多少大小快慢强弱早晚])")
@@ -76,7 +76,11 @@ class Answerer:
                      and not any(place_alias(p) in k or k in place_alias(p) for k in known)]
         subplaces += [p for p in unknown_place_words(question, self.catalog) if p not in subplaces
                       and not any(place_alias(k) in p for k in known)]
-        return a, asks_of(question, subject), subplaces
+        asks = asks_of(question, subject)
+        for i in range(1, len(asks)):  # "…多少？写在哪一章？": a where naming no topic asks where the ask before is
+            if asks[i].qtype == "chapter" and not content_terms(strip_form(asks[i].text, a.places + a.unknown_places)):
+                asks[i] = replace(asks[i], text=f"{asks[i - 1].text}，{asks[i].text}")
+        return a, asks, subplaces
 
     # --- gather + score -----------------------------------------------------------------------------
     def score(self, ask: Ask, a: Analysis, subplaces: list[str], scope: list[str] | None,
@@ -149,14 +153,15 @@ class Answerer:
             return done
         if ask.qtype == "metadata":
             return self._metadata(ask, a, scope, builder)
-        if ask.qtype == "chapter":
-            ask_a = analyse(ask.text, self.catalog)
-            draft = Lookups(self.catalog, 0.6).chapter(ask_a, scope, builder)
-            if draft is not None and not draft.refusal:
-                return draft.text, ""
-            if draft is not None and ask_a.heading_ref:  # "第十五章讲什么" when there is no such chapter
-                return "", draft.refusal
+        lookups = Lookups(self.catalog, 0.6, self.matcher)
+        ask_a = analyse(ask.text, self.catalog) if ask.qtype == "chapter" else a
+        if ask.qtype == "chapter" and ask_a.heading_ref and (draft := lookups.heading(ask_a, scope, builder)):
+            return draft.text, draft.refusal  # "第七章讲什么": the named heading, or "该文件中没有“第十五章”"
         scored = self.score(ask, a, subplaces, scope, regions)
+        if ask.qtype == "chapter":  # answered from the heading tree of the passages found
+            items = [c for c in scored.items if eligible(ask, c)]
+            draft = lookups.chapter(scored.terms, items, builder, self.model.threshold, shown)
+            return (draft.text, "") if draft else ("", ask_reason(ask, scored, subplaces, self.catalog, scope))
         picked = self._pick(scored)
         if not picked:
             return "", ask_reason(ask, scored, subplaces, self.catalog, scope)
@@ -175,8 +180,6 @@ class Answerer:
                 figures_by_doc.setdefault(c.chunk.doc_id, []).extend(figs)
         if not parts:  # every sentence of this ask already answers an earlier one: point at it
             return f"《{title}》：见上文{''.join(again)}。", ""
-        if ask.qtype == "chapter":
-            return f"《{title}》中，相关内容位于{where(best.chunk) or '正文开头部分'}：{parts[0]}", ""
         if ask.qtype in ("measure", "general") and len(parts) > 1:
             return f"《{title}》提出：\n" + "\n".join(f"{i}. {p}" for i, p in enumerate(parts, 1)), ""
         return f"《{title}》提出：{''.join(parts)}", ""

@@ -34,7 +34,6 @@ FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*((?:[万亿])?(?:人次|人|元|所|个|
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")
 
 
-
 @dataclass
 class Candidate:
     """One sentence of a retrieved chunk, with the features the model reads and (later) its probability."""
