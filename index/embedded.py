@@ -96,9 +96,15 @@ class EmbeddedView(StoreView):
         rows, scores, bms, dens = self._rank(query, k, mode, mask)
         return [Scored(st.chunks[r], s, b, d) for r, s, b, d in zip(rows, scores, bms, dens, strict=True)]
 
+    def token_rows(self) -> list[list[str]]:
+        return self.state.tokens
+
     def _bm25(self, query: Query) -> np.ndarray:
         if "bm25" not in query.cache:
-            query.cache["bm25"] = self.state.bm25.scores(self.tokenizer.tokenize(query.bm25_text))
+            own = self.tokenizer.tokenize(query.bm25_text)
+            # expansion tokens the question already has are not counted twice (bm25s sums repeated tokens)
+            extra = [t for t in self.tokenizer.tokenize(" ".join(query.expansion)) if t not in own]
+            query.cache["bm25"] = self.state.bm25.scores(own + list(dict.fromkeys(extra)))
         return query.cache["bm25"]
 
     def _rank(self, q: Query, k: int, mode: str, mask: np.ndarray | None):

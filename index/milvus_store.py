@@ -166,7 +166,7 @@ class MilvusView(StoreView):
         bm25 = {"metric_type": "BM25"}
         dense = {"metric_type": "IP", "params": {"ef": max(64, 3 * k), "nprobe": 32}}
         if mode == "bm25":
-            hits = self.client.search(name, data=[query.bm25_text], anns_field="sparse", limit=k, filter=expr,
+            hits = self.client.search(name, data=[query.expanded_text], anns_field="sparse", limit=k, filter=expr,
                                       search_params=bm25, output_fields=out)[0]
             # BM25 scores are positive; Milvus Lite reports them negated (its distances sort ascending)
             return [Scored(Chunk.from_dict(h["entity"]["meta"]), abs(h["distance"]), abs(h["distance"]))
@@ -179,7 +179,7 @@ class MilvusView(StoreView):
 
         pool = max(50, 3 * k)  # candidates from each retriever before fusion, as in the embedded store
         requests = [
-            AnnSearchRequest(data=[query.bm25_text], anns_field="sparse", param=bm25, limit=pool, expr=expr or None),
+            AnnSearchRequest(data=[query.expanded_text], anns_field="sparse", param=bm25, limit=pool, expr=expr or None),
             AnnSearchRequest(data=[query.vector.tolist()], anns_field="dense", param=dense, limit=pool,
                              expr=expr or None),
         ]
