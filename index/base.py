@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from planqa.corpus.models import Chunk
+from planqa.index.expansion import Lexicon
 from planqa.index.manifest import Manifest
 from planqa.index.types import SentenceVectors
 
@@ -155,15 +156,14 @@ class StoreView(ABC):
     def search(self, query: Query, k: int, mode: str, doc_ids: set[str] | None = None,
                kinds: set[str] | None = None) -> list[Scored]: ...
 
-    def token_rows(self) -> Iterable[list[str]]:
-        """The BM25 tokens of every chunk (for `expansion.Lexicon`); stores that keep them return those."""
+    def lexicon(self) -> Lexicon:
+        """The version's vocabulary for query expansion; stores keep the one built at ingest. This fallback
+        (versions written before it was stored) tokenises every chunk: seconds per thousand chunks."""
         from planqa.index.bm25 import default_tokenizer
         from planqa.index.texts import index_text
 
         tok = default_tokenizer()
-        for rec, chunks in self.all_documents():
-            for c in chunks:
-                yield tok.tokenize(index_text(c, rec))
+        return Lexicon.build(tok.tokenize(index_text(c, rec)) for rec, cs in self.all_documents() for c in cs)
 
     def chunk_kinds(self) -> dict[str, int]:
         """How many chunks of each kind (text / table / box); stores may count cheaper."""

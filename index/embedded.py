@@ -14,6 +14,7 @@ from planqa.corpus.models import Chunk
 from planqa.index.base import Batch, DocChunks, Progress, Query, Scored, Store, StoreView
 from planqa.index.bm25 import Tokenizer, default_tokenizer
 from planqa.index.builder import build_state
+from planqa.index.expansion import Lexicon
 from planqa.index.fusion import fuse
 from planqa.index.ingest import group_by_doc
 from planqa.index.store import IndexState, load_state, save_state
@@ -96,8 +97,10 @@ class EmbeddedView(StoreView):
         rows, scores, bms, dens = self._rank(query, k, mode, mask)
         return [Scored(st.chunks[r], s, b, d) for r, s, b, d in zip(rows, scores, bms, dens, strict=True)]
 
-    def token_rows(self) -> list[list[str]]:
-        return self.state.tokens
+    def lexicon(self) -> Lexicon:
+        if self.state.lexicon is None:  # a version folder written before lexicon.txt existed
+            self.state.lexicon = Lexicon.build(self.state.tokens)
+        return self.state.lexicon
 
     def _bm25(self, query: Query) -> np.ndarray:
         if "bm25" not in query.cache:

@@ -42,13 +42,23 @@ def words_of(tokens: Sequence[str]) -> list[str]:
 class Lexicon:
     """Chunk frequencies of an index version's tokens and adjacent-word compounds, and the expansion rule."""
 
-    def __init__(self, rows: Iterable[Sequence[str]]) -> None:
+    def __init__(self, df: dict[str, int], tokens: Iterable[str]) -> None:
+        self.df = df
+        self._tokens = frozenset(tokens)
+        self._by_first: dict[str, list[str]] = {}
+        for w in sorted((w for w in df if len(w) >= 3), key=lambda w: (-df[w], w)):
+            self._by_first.setdefault(w[0], []).append(w)
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    @classmethod
+    def build(cls, rows: Iterable[Sequence[str]]) -> Lexicon:
+        """From the BM25 tokens of every chunk. Compounds seen in one chunk are left out: an expansion needs
+        df > RATIO·df(t) + 1 ≥ 2, so they could never be chosen (and they are most of the compounds)."""
         df: Counter[str] = Counter()
-        tokens_seen: set[str] = set()
+        compounds: Counter[str] = Counter()
         for tokens in rows:
-            seen = set(tokens)
-            tokens_seen |= seen
-            seq = words_of(tokens)
+            df.update(t for t in set(tokens) if _CJK.match(t))
+            seq, seen = words_of(tokens), set()
             for i in range(len(seq)):
                 piece = seq[i]
                 for j in range(i + 1, min(i + MAX_WORDS, len(seq))):
@@ -56,13 +66,36 @@ class Lexicon:
                     if len(piece) > 3 * 3:  # longer than a 3-character abbreviation may expand to
                         break
                     seen.add(piece)
-            df.update(w for w in seen if _CJK.match(w))
-        self.df = df
-        self._tokens = tokens_seen
-        self._by_first: dict[str, list[str]] = {}
-        for w in sorted((w for w in df if len(w) >= 3), key=lambda w: (-df[w], w)):
-            self._by_first.setdefault(w[0], []).append(w)
-        self._cache: dict[str, tuple[str, ...]] = {}
+            compounds.update(c for c in seen if _CJK.match(c))
+        tokens = set(df)
+        for c, n in compounds.items():
+            if n >= 2 and c not in tokens:
+                df[c] = n
+        return cls(dict(df), tokens)
+
+    def pieces(self, max_bytes: int) -> list[str]:
+        """The lexicon as text ("word df [t]" lines; t = a BM25 token) in pieces of at most max_bytes as a
+        JSON string, for stores that keep it in size-limited fields (Milvus JSON: 64 KiB)."""
+        out, cur, size = [], [], 2
+        for w in sorted(self.df):
+            line = f"{w} {self.df[w]}{' t' if w in self._tokens else ''}\n"
+            n = len(line.encode()) + 1  # the newline is escaped as two bytes in JSON
+            if cur and size + n > max_bytes:
+                out.append("".join(cur))
+                cur, size = [], 2
+            cur.append(line)
+            size += n
+        return out + (["".join(cur)] if cur else [])
+
+    @classmethod
+    def from_pieces(cls, pieces: Iterable[str]) -> Lexicon:
+        df, tokens = {}, []
+        for line in "".join(pieces).splitlines():
+            w, n, *flag = line.split(" ")
+            df[w] = int(n)
+            if flag:
+                tokens.append(w)
+        return cls(df, tokens)
 
     def abbreviated(self, term: str) -> tuple[str, ...]:
         """The corpus words `term` abbreviates and that are far more frequent than it, most frequent first."""

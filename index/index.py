@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from planqa.corpus.models import Chunk
-from planqa.index import expansion, filters
+from planqa.index import filters
 from planqa.index.base import Batch, EmptyView, Progress, Query, Scored, Store, StoreView
 from planqa.index.bm25 import default_tokenizer
 from planqa.index.builder import make_manifest, prepare_batch
@@ -160,10 +160,11 @@ class Index:
         return self._per_version(view, "names", lambda: filters.document_names(view.documents()))
 
     def _expand(self, q: Query, view: StoreView, mode: str) -> None:
-        """The plans' forms of the question's rare words, for the lexical route (index/expansion.py)."""
+        """The plans' forms of the question's rare words, for the lexical route (index/expansion.py); the
+        view's lexicon is read once per version."""
         if mode == "dense":
             return
-        lexicon = self._per_version(view, "lexicon", lambda: expansion.Lexicon(view.token_rows()))
+        lexicon = self._per_version(view, "lexicon", view.lexicon)
         q.expansion = lexicon.expand(default_tokenizer().tokenize(q.bm25_text))
 
     @staticmethod

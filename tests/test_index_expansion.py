@@ -3,6 +3,8 @@ spelled-out term, from the index version's own vocabulary, whatever jieba's segm
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from planqa.index.base import Query
@@ -12,7 +14,7 @@ from planqa.index.expansion import Lexicon, words_of
 
 @pytest.fixture(scope="module")
 def lexicon(demo_index) -> Lexicon:
-    return Lexicon(demo_index._view.token_rows())
+    return demo_index._view.lexicon()
 
 
 def test_search_mode_tokens_give_back_the_word_sequence():
@@ -51,7 +53,18 @@ def test_search_finds_the_spelled_out_passage_the_plain_query_misses(demo_index)
     assert not any("社会工作" in s.chunk.text for s in plain)
 
 
-def test_the_lexicon_is_built_once_per_version(demo_index_copy):
+def test_the_lexicon_is_stored_with_the_version_and_round_trips(demo_index, lexicon, tmp_path):
+    assert (demo_index.version_dir / "lexicon.txt").exists()
+    pieces = lexicon.pieces(60000)
+    assert len(pieces) > 1 and all(len(json.dumps(p, ensure_ascii=False).encode()) <= 60000 for p in pieces)
+    again = Lexicon.from_pieces(pieces)
+    assert again.df == lexicon.df and again.abbreviated("中职") == lexicon.abbreviated("中职")
+    # a version folder written before lexicon.txt existed builds it from the stored tokens
+    rebuilt = Lexicon.build(demo_index._view.state.tokens)
+    assert rebuilt.df == lexicon.df
+
+
+def test_the_lexicon_is_read_once_per_version(demo_index_copy):
     index = demo_index_copy
     index.search("专技人才总数", k=1)
     first = index._of_version[1]["lexicon"]
