@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from planqa.corpus.models import Chunk
+from planqa.index.expansion import Lexicon
 from planqa.index.manifest import Manifest
 from planqa.index.types import SentenceVectors
 
@@ -47,10 +48,18 @@ class Query:
     # The text BM25 scores: the question without the place/title names its document filter already enforces
     # (filters.without_names); None = `text`. The dense route always encodes `text`.
     lexical_text: str | None = None
+    # Words the lexical route adds to `bm25_text`: the plans' forms of the question's rare words
+    # (`expansion.Lexicon.expand`), scored like the question's own words.
+    expansion: list[str] = field(default_factory=list)
 
     @property
     def bm25_text(self) -> str:
         return self.text if self.lexical_text is None else self.lexical_text
+
+    @property
+    def expanded_text(self) -> str:
+        """`bm25_text` with the expansion words, for stores that score one lexical text."""
+        return " ".join([self.bm25_text, *self.expansion])
 
     @property
     def vector(self) -> np.ndarray:
@@ -146,6 +155,15 @@ class StoreView(ABC):
     @abstractmethod
     def search(self, query: Query, k: int, mode: str, doc_ids: set[str] | None = None,
                kinds: set[str] | None = None) -> list[Scored]: ...
+
+    def lexicon(self) -> Lexicon:
+        """The version's vocabulary for query expansion; stores keep the one built at ingest. This fallback
+        (versions written before it was stored) tokenises every chunk: seconds per thousand chunks."""
+        from planqa.index.bm25 import default_tokenizer
+        from planqa.index.texts import index_text
+
+        tok = default_tokenizer()
+        return Lexicon.build(tok.tokenize(index_text(c, rec)) for rec, cs in self.all_documents() for c in cs)
 
     def chunk_kinds(self) -> dict[str, int]:
         """How many chunks of each kind (text / table / box); stores may count cheaper."""

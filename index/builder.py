@@ -14,6 +14,7 @@ from planqa.index import sentvecs
 from planqa.index.base import Batch, DocChunks, Progress, StoreView, no_progress
 from planqa.index.bm25 import BM25Index, Tokenizer
 from planqa.index.encoders import Encoder
+from planqa.index.expansion import Lexicon
 from planqa.index.faiss_store import VectorStore, choose_kind
 from planqa.index.manifest import Manifest, corpus_fingerprint
 from planqa.index.store import IndexState
@@ -98,4 +99,5 @@ def build_state(batch: Batch, tokenizer: Tokenizer, index_kind: str = "auto",
         bm25=BM25Index.build(tokens),
         texts=list(batch.texts),
         sentences={s.chunk_id: s for s in batch.sentences or []},
+        lexicon=Lexicon.build(tokens),
     )

@@ -14,6 +14,7 @@ from planqa.corpus.models import Chunk
 from planqa.index.base import Batch, DocChunks, Progress, Query, Scored, Store, StoreView
 from planqa.index.bm25 import Tokenizer, default_tokenizer
 from planqa.index.builder import build_state
+from planqa.index.expansion import Lexicon
 from planqa.index.fusion import fuse
 from planqa.index.ingest import group_by_doc
 from planqa.index.store import IndexState, load_state, save_state
@@ -96,9 +97,17 @@ class EmbeddedView(StoreView):
         rows, scores, bms, dens = self._rank(query, k, mode, mask)
         return [Scored(st.chunks[r], s, b, d) for r, s, b, d in zip(rows, scores, bms, dens, strict=True)]
 
+    def lexicon(self) -> Lexicon:
+        if self.state.lexicon is None:  # a version folder written before lexicon.txt existed
+            self.state.lexicon = Lexicon.build(self.state.tokens)
+        return self.state.lexicon
+
     def _bm25(self, query: Query) -> np.ndarray:
         if "bm25" not in query.cache:
-            query.cache["bm25"] = self.state.bm25.scores(self.tokenizer.tokenize(query.bm25_text))
+            own = self.tokenizer.tokenize(query.bm25_text)
+            # expansion tokens the question already has are not counted twice (bm25s sums repeated tokens)
+            extra = [t for t in self.tokenizer.tokenize(" ".join(query.expansion)) if t not in own]
+            query.cache["bm25"] = self.state.bm25.scores(own + list(dict.fromkeys(extra)))
         return query.cache["bm25"]
 
     def _rank(self, q: Query, k: int, mode: str, mask: np.ndarray | None):

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from planqa.corpus.models import Chunk
 from planqa.index import filters
 from planqa.index.base import Batch, EmptyView, Progress, Query, Scored, Store, StoreView
+from planqa.index.bm25 import default_tokenizer
 from planqa.index.builder import make_manifest, prepare_batch
 from planqa.index.encoders import Encoder, create_encoder
 from planqa.index.errors import IndexMissingError, PlanIndexError
@@ -30,7 +31,7 @@ class Index:
             make_manifest([], 0, encoder.encoder_id, encoder.name, encoder.dim, settings.index_kind, "",
                           encoder.fallback, encoder.note))
         self.last_report: IngestReport | None = None  # of the last update (the CLI shows its errors)
-        self._names_of: tuple[str, dict | None] = ("", None)  # (version, filters.document_names) cache
+        self._of_version: tuple[str, dict] = ("", {})  # (version, what is computed once per version)
 
     # ---------- what the index holds ----------
     @property
@@ -129,8 +130,10 @@ class Index:
         if not groups:
             if allowed is not None:  # an explicit filter enforces its documents' names just the same
                 q.lexical_text = filters.without_names(query, self._names(view), allowed)
+            self._expand(q, view, mode)
             return self._hits(docs, view.search(q, k, mode, allowed, kind_set))
         q.lexical_text = filters.without_names(query, self._names(view))
+        self._expand(q, view, mode)
         lists = [view.search(q, k, mode, g, kind_set) for g in groups]
         by_id = {s.chunk.chunk_id: s for lst in lists for s in lst}
         ids = filters.round_robin([[s.chunk.chunk_id for s in lst] for lst in lists], k)
@@ -141,13 +144,28 @@ class Index:
                     ids.append(s.chunk.chunk_id)
         return self._hits(docs, [by_id[i] for i in ids])
 
-    def _names(self, view: StoreView) -> dict:
-        """The names questions can use for documents, computed once per version (see filters)."""
+    def _per_version(self, view: StoreView, key: str, make: Callable[[], object]):
+        """`make()` computed once per version and kept until the next one (unnamed versions: every call)."""
         if not view.version:  # an unnamed (in-memory) version: nothing to key a cache on
-            return filters.document_names(view.documents())
-        if self._names_of[0] != view.version or self._names_of[1] is None:
-            self._names_of = (view.version, filters.document_names(view.documents()))
-        return self._names_of[1]
+            return make()
+        if self._of_version[0] != view.version:
+            self._of_version = (view.version, {})
+        cache = self._of_version[1]
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]
+
+    def _names(self, view: StoreView) -> dict:
+        """The names questions can use for documents (see filters)."""
+        return self._per_version(view, "names", lambda: filters.document_names(view.documents()))
+
+    def _expand(self, q: Query, view: StoreView, mode: str) -> None:
+        """The plans' forms of the question's rare words, for the lexical route (index/expansion.py); the
+        view's lexicon is read once per version."""
+        if mode == "dense":
+            return
+        lexicon = self._per_version(view, "lexicon", view.lexicon)
+        q.expansion = lexicon.expand(default_tokenizer().tokenize(q.bm25_text))
 
     @staticmethod
     def _hits(docs: dict[str, dict], scored: Sequence[Scored]) -> list[Hit]:

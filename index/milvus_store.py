@@ -8,9 +8,9 @@ One version of a knowledge base `kb` (Settings.milvus_collection) is four collec
             the text, and the Chunk as JSON (headings, chapter, section, page…) so a citation is rebuilt by id
     docs    the document records (title, region, period, 文号…), in ingest order
     sents   one row per sentence of a chunk: span and vector (`index.sentvecs`)
-    meta    one row: the manifest and the chunk counts per kind
-(every Milvus collection needs a vector field: docs and meta carry a 2-dim dummy). The alias `kb` names the
-live chunks collection; a write builds and loads a complete new version first and then switches the alias in
+    meta    the manifest and the chunk counts per kind; the query-expansion lexicon in rows lexicon0, …
+(every Milvus collection needs a vector field: docs and meta carry a 2-dim dummy; the rows are built by
+`milvus_rows.py`). The alias `kb` names the live chunks collection; a write builds and loads a complete new version first and then switches the alias in
 one call, so a failed or interrupted ingest leaves the previous version live and searchable. Older versions
 are dropped afterwards; the previous one stays loaded, so a process still reading it (a page server opened
 before this ingest) keeps answering until the next write, then gets a clear "reopen" error.
@@ -34,11 +34,21 @@ import numpy as np
 
 from planqa.corpus.models import Chunk
 from planqa.index.base import Batch, DocChunks, Progress, Query, Scored, Store, StoreView, no_progress
-from planqa.index.bm25 import _read_lines
 from planqa.index.errors import IndexFormatError, PlanIndexError
+from planqa.index.expansion import Lexicon
 from planqa.index.faiss_store import choose_kind
 from planqa.index.ingest import group_by_doc
 from planqa.index.manifest import Manifest
+from planqa.index.milvus_rows import (
+    DUMMY,
+    MAX_TEXT,
+    analyzer_params,
+    chunk_rows,
+    dense_index,
+    lexicon_rows,
+    params_hash,
+    sentence_rows,
+)
 from planqa.index.types import SentenceVectors
 from planqa.settings import Settings
 
@@ -46,22 +56,10 @@ PARTS = ("chunks", "docs", "sents", "meta")
 INSERT_ROWS = 500  # rows per insert call (well under the gRPC message limit at 1024-dim vectors)
 QUERY_ROWS = 4000  # rows per paged query (Milvus caps one query window at 16384)
 ID_BATCH = 500  # ids per `id in [...]` lookup
-MAX_TEXT = 65535  # Milvus' VARCHAR limit (bytes); chunks are ≤ 400 tokens, far below it
 # The engine's BM25 uses the embedded store's k1/b (bench/RESULTS.md), so the two stores rank alike.
 BM25_K1, BM25_B = 1.2, 0.75
-# Stopwords are the embedded BM25's list plus punctuation (the embedded tokenizer drops punctuation by
-# regex; Milvus' stop filter needs them listed). No custom jieba dictionary: Milvus Lite adds dictionary
-# words to the process-wide jieba, which the answerer (corpus/terms.py) also uses, and a store must not change
-# how answers tokenise. bench/RESULTS.md measures what that costs.
-PUNCT = list("，。、；：？！（）《》〈〉“”‘’「」『』【】〔〕［］—…·～,.;:?!()[]{}<>\"'`~@#$%^&*-_=+|/\\ \t\n")
 _VERSION = re.compile(r"^v\d{14}[0-9a-f]{8}$")
 _KB_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,100}$")
-DUMMY = [0.0, 0.0]
-
-
-def analyzer_params() -> dict:
-    stop = sorted(set(_read_lines("stopwords.txt")) | set(PUNCT))
-    return {"tokenizer": "jieba", "filter": ["lowercase", {"type": "stop", "stop_words": stop}]}
 
 
 def _lit(value: str) -> str:
@@ -76,8 +74,9 @@ class MilvusView(StoreView):
     """One version: its four collections, the manifest and the document records (read once)."""
 
     def __init__(self, client, kb: str, version: str, manifest: Manifest, documents: dict[str, dict],
-                 kinds: dict[str, int]) -> None:
+                 kinds: dict[str, int], lexicon_rows: int = 0) -> None:
         self.client = client
+        self._lexicon_rows = lexicon_rows  # 0: a version written before the lexicon was stored
         self.version = version
         self.manifest = manifest
         self._docs = documents
@@ -132,6 +131,13 @@ class MilvusView(StoreView):
             chunks += [Chunk.from_dict(r["meta"]) for r in sorted(rows, key=lambda r: r["pos"])]
         return group_by_doc(self._docs, chunks)
 
+    def lexicon(self) -> Lexicon:
+        if not self._lexicon_rows:
+            return super().lexicon()
+        keys = [f"lexicon{i}" for i in range(self._lexicon_rows)]
+        rows = {r["key"]: r["data"]["text"] for r in self._query("meta", _in("key", keys), ["key", "data"])}
+        return Lexicon.from_pieces(rows[k] for k in keys)
+
     def stored_vectors(self, chunk_ids: Sequence[str]) -> dict[str, tuple[str, np.ndarray]]:
         rows = self._by_ids("chunks", "id", chunk_ids, ["id", "text", "dense"])
         return {r["id"]: (r["text"], np.asarray(r["dense"], dtype=np.float32)) for r in rows}
@@ -166,7 +172,7 @@ class MilvusView(StoreView):
         bm25 = {"metric_type": "BM25"}
         dense = {"metric_type": "IP", "params": {"ef": max(64, 3 * k), "nprobe": 32}}
         if mode == "bm25":
-            hits = self.client.search(name, data=[query.bm25_text], anns_field="sparse", limit=k, filter=expr,
+            hits = self.client.search(name, data=[query.expanded_text], anns_field="sparse", limit=k, filter=expr,
                                       search_params=bm25, output_fields=out)[0]
             # BM25 scores are positive; Milvus Lite reports them negated (its distances sort ascending)
             return [Scored(Chunk.from_dict(h["entity"]["meta"]), abs(h["distance"]), abs(h["distance"]))
@@ -179,7 +185,7 @@ class MilvusView(StoreView):
 
         pool = max(50, 3 * k)  # candidates from each retriever before fusion, as in the embedded store
         requests = [
-            AnnSearchRequest(data=[query.bm25_text], anns_field="sparse", param=bm25, limit=pool, expr=expr or None),
+            AnnSearchRequest(data=[query.expanded_text], anns_field="sparse", param=bm25, limit=pool, expr=expr or None),
             AnnSearchRequest(data=[query.vector.tolist()], anns_field="dense", param=dense, limit=pool,
                              expr=expr or None),
         ]
@@ -271,7 +277,8 @@ class MilvusStore(Store):
             rows += self.client.query(names["docs"], filter=f"pos >= {start} and pos < {start + QUERY_ROWS}",
                                       output_fields=["record", "pos"], limit=QUERY_ROWS)
         documents = {r["record"]["doc_id"]: r["record"] for r in sorted(rows, key=lambda r: r["pos"])}
-        return MilvusView(self.client, self.kb, version, manifest, documents, meta[0]["data"]["kinds"])
+        return MilvusView(self.client, self.kb, version, manifest, documents, meta[0]["data"]["kinds"],
+                          meta[0]["data"].get("lexicon_rows", 0))
 
     # ---------- writing ----------
     def write(self, batch: Batch, progress: Progress | None = None) -> MilvusView:
@@ -281,7 +288,7 @@ class MilvusStore(Store):
         names = {p: f"{self.kb}_{version}_{p}" for p in PARTS}
         chunks = batch.chunks
         kind = choose_kind(len(chunks), self.index_kind)
-        manifest = replace(batch.manifest, index_kind=kind, tokenizer="milvus:" + _params_hash())
+        manifest = replace(batch.manifest, index_kind=kind, tokenizer="milvus:" + params_hash())
         kinds: dict[str, int] = {}
         for c in chunks:
             kinds[c.kind] = kinds.get(c.kind, 0) + 1
@@ -291,10 +298,11 @@ class MilvusStore(Store):
             self._insert(names["docs"], [{"doc_id": d, "pos": i, "region": (rec.get("region") or "")[:500],
                                           "record": rec, "vec": DUMMY}
                                          for i, (d, rec) in enumerate(documents.items())], progress)
-            self._insert(names["sents"], _sentence_rows(batch.sentences or []), progress)
-            self._insert(names["chunks"], _chunk_rows(batch, documents), progress)
-            self._insert(names["meta"], [{"key": "manifest", "vec": DUMMY,
-                                          "data": {"manifest": manifest.to_dict(), "kinds": kinds}}], progress)
+            self._insert(names["sents"], sentence_rows(batch.sentences or []), progress)
+            self._insert(names["chunks"], chunk_rows(batch, documents), progress)
+            lex = lexicon_rows(batch)
+            meta = {"manifest": manifest.to_dict(), "kinds": kinds, "lexicon_rows": len(lex)}
+            self._insert(names["meta"], [{"key": "manifest", "vec": DUMMY, "data": meta}, *lex], progress)
             for name in names.values():
                 self.client.flush(name)
             stored = self.client.query(names["chunks"], filter="", output_fields=["count(*)"])[0]["count(*)"]
@@ -311,7 +319,7 @@ class MilvusStore(Store):
         for old in self._versions():
             if old not in (version, previous):
                 self._drop(old)
-        return MilvusView(self.client, self.kb, version, manifest, documents, kinds)
+        return MilvusView(self.client, self.kb, version, manifest, documents, kinds, len(lex))
 
     def _create(self, names: dict[str, str], dim: int, kind: str) -> None:
         from pymilvus import DataType, Function, FunctionType
@@ -353,7 +361,7 @@ class MilvusStore(Store):
             ("sparse", DataType.SPARSE_FLOAT_VECTOR, {}),
             ("meta", DataType.JSON, {}),
         ], [
-            ("dense", _dense_index(kind)),
+            ("dense", dense_index(kind)),
             ("sparse", {"index_type": "SPARSE_INVERTED_INDEX", "metric_type": "BM25",
                         "params": {"bm25_k1": BM25_K1, "bm25_b": BM25_B}}),
             ("doc_id", {"index_type": "INVERTED"}),
@@ -385,35 +393,3 @@ class MilvusStore(Store):
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.client.close()
-
-
-def _dense_index(kind: str) -> dict:
-    """The embedded store's kinds (chosen by `faiss_store.choose_kind`) mapped to Milvus index types."""
-    if kind == "hnsw":
-        return {"index_type": "HNSW", "metric_type": "IP", "params": {"M": 32, "efConstruction": 200}}
-    if kind == "ivf":
-        return {"index_type": "IVF_FLAT", "metric_type": "IP", "params": {"nlist": 1024}}
-    return {"index_type": "FLAT", "metric_type": "IP"}
-
-
-def _params_hash() -> str:
-    import hashlib
-
-    return hashlib.sha256(json.dumps(analyzer_params(), ensure_ascii=False).encode()).hexdigest()[:16]
-
-
-def _chunk_rows(batch: Batch, documents: dict[str, dict]) -> list[dict]:
-    rows = []
-    for pos, (c, text, vec) in enumerate(zip(batch.chunks, batch.texts, batch.vectors, strict=True)):
-        if len(text.encode()) > MAX_TEXT:
-            raise PlanIndexError(f"段落 {c.chunk_id} 过长 / chunk {c.chunk_id} exceeds {MAX_TEXT} bytes")
-        rows.append({"id": c.chunk_id, "doc_id": c.doc_id, "kind": c.kind, "pos": pos, "text": text,
-                     "region": (documents.get(c.doc_id, {}).get("region") or "")[:500],
-                     "dense": vec.tolist(), "meta": c.to_dict()})
-    return rows
-
-
-def _sentence_rows(items: Sequence[SentenceVectors]) -> list[dict]:
-    return [{"id": f"{s.chunk_id}#{n}", "chunk_id": s.chunk_id, "n": n, "start": int(a), "end": int(b),
-             "vec": np.asarray(v, dtype=np.float32).tolist()}
-            for s in items for n, ((a, b), v) in enumerate(zip(s.spans, s.vectors, strict=True))]

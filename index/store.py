@@ -7,6 +7,7 @@ Files of a version folder:
     tokens.jsonl      BM25 tokens per chunk row (reused by incremental updates)
     vectors.npy       L2-normalised chunk vectors (reused by incremental updates)
     sentences.npz     sentence spans + vectors per chunk (`index.sentvecs`; absent in older versions)
+    lexicon.txt       query-expansion vocabulary: "word df [t]" lines (`index.expansion`; absent in older versions)
     faiss.index       the FAISS structure over vectors.npy
     bm25/             the bm25s model
 """
@@ -24,6 +25,7 @@ from planqa.corpus.models import Chunk, Document
 from planqa.index import sentvecs
 from planqa.index.bm25 import BM25Index
 from planqa.index.errors import IndexFormatError
+from planqa.index.expansion import Lexicon
 from planqa.index.faiss_store import VectorStore
 from planqa.index.manifest import Manifest
 from planqa.index.texts import index_text
@@ -60,6 +62,7 @@ class IndexState:
     row_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     texts: list[str] = field(default_factory=list)  # the indexed text per row (texts.index_text)
     sentences: dict[str, SentenceVectors] = field(default_factory=dict)  # chunk_id -> its sentence vectors
+    lexicon: Lexicon | None = None  # query-expansion vocabulary (expansion.py), built at ingest
 
     def __post_init__(self) -> None:
         if len(self.texts) != len(self.chunks):
@@ -101,6 +104,8 @@ def save_state(state: IndexState, folder: Path) -> None:
     (folder / "documents.json").write_text(
         json.dumps(list(state.documents.values()), ensure_ascii=False, indent=1), encoding="utf-8"
     )
+    if state.lexicon is not None:
+        (folder / "lexicon.txt").write_text("".join(state.lexicon.pieces(1 << 30)), encoding="utf-8")
     state.vectors.save(folder)
     state.bm25.save(folder / "bm25")
     if state.sentences:
@@ -123,6 +128,8 @@ def load_state(folder: Path) -> IndexState:
         vectors = VectorStore.load(folder, manifest.index_kind)
         bm25 = BM25Index.load(folder / "bm25")
         sentences = sentvecs.load(folder)
+        lex = folder / "lexicon.txt"
+        lexicon = Lexicon.from_pieces([lex.read_text(encoding="utf-8")]) if lex.exists() else None
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise IndexFormatError(str(folder), f"{type(exc).__name__}: {exc}") from exc
     if not (len(chunks) == len(tokens) == len(vectors) == manifest.chunk_count):
@@ -130,4 +137,4 @@ def load_state(folder: Path) -> IndexState:
             str(folder), f"row counts differ: chunks {len(chunks)}, tokens {len(tokens)}, vectors {len(vectors)}"
         )
     return IndexState(manifest, chunks, {d["doc_id"]: d for d in docs}, tokens, vectors, bm25,
-                      sentences=sentences)
+                      sentences=sentences, lexicon=lexicon)

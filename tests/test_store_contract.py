@@ -106,6 +106,19 @@ def test_document_region_and_kind_filters_hold(kb, mode):
     assert kb.search("人才培养", k=8, mode=mode, regions=["没有这个地方"]) == []
 
 
+@pytest.mark.parametrize("mode", ["bm25", "hybrid"])
+def test_a_short_form_finds_the_plans_spelled_out_term(kb, mode):
+    # 社工 → 社会工作 from the version's own vocabulary (index/expansion.py), whichever store holds it
+    hits = kb.search("社工人才规模", k=3, mode=mode)
+    assert "社会工作" in hits[0].chunk.text
+
+
+def test_the_expansion_lexicon_is_stored_with_the_version(kb, demo_index):
+    lexicon = kb.store.current().lexicon()  # reopened: read from the store, not rebuilt from the chunks
+    assert lexicon.df == demo_index._view.lexicon().df
+    assert lexicon.abbreviated("中职") == ("中等职业教育",)
+
+
 def test_sentence_vectors_survive_reopen(kb, demo_index, use_encoder):
     reopened = open_index(kb.settings, build_demo_if_missing=False, encoder=use_encoder)
     assert reopened.version == kb.version and len(reopened) == len(kb)
