@@ -146,7 +146,8 @@ class Index:
     def _ranked(self, view: StoreView, q: Query, k: int, mode: str, allowed: set[str] | None,
                 kinds: set[str] | None) -> list[Scored]:
         """The store's top k; in hybrid mode its top `rerank_pool` re-ordered by best sentence first (the
-        sentence vectors stored at ingest: nothing is encoded here but the question, already encoded)."""
+        sentence vectors stored at ingest: nothing is encoded here but the question, already encoded).
+        `Hit.rank` is the second stage's order, `Hit.score` stays the first stage's fused score."""
         pool, weight = self.settings.rerank_pool, self.settings.rerank_weight
         if mode != "hybrid" or weight <= 0 or pool <= 0:
             return view.search(q, k, mode, allowed, kinds)
@@ -154,7 +155,10 @@ class Index:
         vecs = view.sentence_vectors([s.chunk.chunk_id for s in found])
         best = np.array([float((v.vectors @ q.vector).max()) if (v := vecs.get(s.chunk.chunk_id)) is not None
                          and len(v.vectors) else 0.0 for s in found], dtype=np.float32)
-        return [found[i] for i in fusion.rerank_by_sentences(np.array([s.score for s in found]), best, weight)[:k]]
+        # Each keeps its first-stage score: the answer model reads it as the passage's relevance (LODO with the
+        # mixed score instead: keyword acc. 0.708 -> 0.694, correct refusals 0.899 -> 0.886).
+        order, _mixed = fusion.rerank_by_sentences(np.array([s.score for s in found]), best, weight)
+        return [found[i] for i in order[:k]]
 
     def _names(self, view: StoreView) -> dict:
         """The names questions can use for documents, computed once per version (see filters)."""
