@@ -3,7 +3,7 @@
 period state the past or a target.
 
 "The past" is relative to the document: 2025 / 十四五末 is the base of a 十五五 plan and the target of a
-十四五 plan. These are facts about documents; how a question's tense reads in them is `planqa.qa.periods`.
+十四五 plan. These are facts about documents; how a question's tense reads in them is `planqa.qa.features.tense_in`.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from planqa.qa.answerability import Model
 from planqa.qa.asks import Ask, asks_of
 from planqa.qa.citations import CitationBuilder, check_answer
 from planqa.qa.docfields import DocField, asked_fields, unprinted
-from planqa.qa.draft import Draft, display_title, where
+from planqa.qa.draft import Draft, display_title
 from planqa.qa.features import STRICT_UNITS, Candidate, candidates, clause_figures, unit_fits
 from planqa.qa.lookups import Lookups
 from planqa.qa.match import Matcher
@@ -29,12 +29,15 @@ from planqa.qa.refusal import NEAREST, NOT_FOUND, ask_reason
 from planqa.qa.sentences import clean_for_answer, is_title, split_sentences, with_marker
 
 SearchFn = Callable[..., list[Hit]]
-_MAX_ITEMS = {"measure": 3, "general": 2, "number": 2, "chapter": 1, "which": 1}
+_MAX_ITEMS = {"measure": 3, "general": 2, "number": 2, "which": 1}  # passages per ask
 GATHER_EXTRA = 4  # chunks beyond top_k whose sentences are scored: paraphrases rank the answer lower
 # The result word of a comparison: the adjective the ask uses (更多 for "哪边多", 更高 for "谁最高").
 _ADJ = re.compile(r"(?:更|最|比较)?([高低多少大小快慢强弱早晚])")
 _LOWER = frozenset("低少小慢弱晚")
 ASIDE = re.compile(r"^[〔【（(\[［][^。；]*[〕】）)\]］][。；;，,]?$")  # a sentence that is all one bracketed aside
+# extraction debris: table cells glued together (no figure of a plan runs 12 digits), a cell split off as a
+# sentence ("二级指标", "2020年"), the caption of a table, box or annex ("表2：…", "专栏5：…工程")
+_DEBRIS = re.compile(r"[\d.]{12,}|^\W*(?:\w\W*){0,5}$|^(?:附?表|专栏|图|附件)\s*[\d一二三四五六七八九十]+\s*[：:．.]?[^，,；;。]{0,40}$")
 _WHO = re.compile(r"谁|哪(?:个|边|家|里|方|一方|一个|地)")  # a general ask between compared documents
 
 
@@ -76,11 +79,18 @@ class Answerer:
                      and not any(place_alias(p) in k or k in place_alias(p) for k in known)]
         subplaces += [p for p in unknown_place_words(question, self.catalog) if p not in subplaces
                       and not any(place_alias(k) in p for k in known)]
-        return a, asks_of(question, subject), subplaces
+        asks = asks_of(question, subject)
+        for i in range(1, len(asks)):  # "…多少？写在哪一章？": a where naming no topic asks where the ask before is
+            if asks[i].qtype == "chapter" and not content_terms(strip_form(asks[i].text, a.places + a.unknown_places)):
+                asks[i] = replace(asks[i], text=f"{asks[i - 1].text}，{asks[i].text}")
+        return a, asks, subplaces
 
     # --- gather + score -----------------------------------------------------------------------------
     def score(self, ask: Ask, a: Analysis, subplaces: list[str], scope: list[str] | None,
               regions: list[str] | None) -> Scored:
+        key = ("scored", ask.text, ask.qtype, tuple(scope or ()), tuple(regions or ()))  # siblings read it again
+        if key in self._memo:
+            return self._memo[key]
         terms = content_terms(strip_form(ask.text, a.places + a.unknown_places + subplaces))
         hits = list(self._search(ask.text, self.top_k + GATHER_EXTRA, scope, regions))
         extra = self._search(" ".join(self.matcher.expand(terms)), self.top_k, scope, regions, "bm25") if terms else []
@@ -98,7 +108,8 @@ class Answerer:
         for c, p in zip(items, self.model.probabilities([c.vector() for c in items]), strict=True):
             c.p = float(p)
         items.sort(key=lambda c: -c.p)
-        return Scored(ask, terms, items)
+        self._memo[key] = Scored(ask, terms, items)
+        return self._memo[key]
 
     def _search(self, query: str, k: int, scope, regions, mode: str = "hybrid") -> list[Hit]:
         key = (query, k, tuple(scope or ()), tuple(regions or ()), mode)
@@ -126,7 +137,7 @@ class Answerer:
                 continue
             for doc in docs or [None]:
                 line, reason = self._one(ask, a, subplaces, [doc] if doc else scope, regions, builder,
-                                         figures_by_doc, shown)
+                                         figures_by_doc, shown, [x for x in asks if x is not ask])
                 if reason and doc and not reason.startswith("《"):
                     reason = f"《{display_title(self.catalog.title(doc))}》{reason}"
                 lines.append((line, reason))
@@ -142,26 +153,28 @@ class Answerer:
         return Draft(text, builder)
 
     def _one(self, ask: Ask, a: Analysis, subplaces: list[str], scope, regions, builder: CitationBuilder,
-             figures_by_doc: dict, shown: set[str]) -> tuple[str, str]:
+             figures_by_doc: dict, shown: set[str], siblings: list[Ask]) -> tuple[str, str]:
         """(answer line, "") or ("", refusal reason) for one ask in one scope."""
         fields = asked_fields(ask.text)
         if fields and (done := self._fields(ask, a, fields, scope, builder)) is not None:
             return done
         if ask.qtype == "metadata":
             return self._metadata(ask, a, scope, builder)
-        if ask.qtype == "chapter":
-            ask_a = analyse(ask.text, self.catalog)
-            draft = Lookups(self.catalog, 0.6).chapter(ask_a, scope, builder)
-            if draft is not None and not draft.refusal:
-                return draft.text, ""
-            if draft is not None and ask_a.heading_ref:  # "第十五章讲什么" when there is no such chapter
-                return "", draft.refusal
+        lookups = Lookups(self.catalog, 0.6, self.matcher)
+        ask_a = analyse(ask.text, self.catalog) if ask.qtype == "chapter" else a
+        if ask.qtype == "chapter" and ask_a.heading_ref and (draft := lookups.heading(ask_a, scope, builder)):
+            return draft.text, draft.refusal  # "第七章讲什么": the named heading, or "该文件中没有“第十五章”"
         scored = self.score(ask, a, subplaces, scope, regions)
-        picked = self._pick(scored)
+        if ask.qtype == "chapter":  # answered from the heading tree of the passages found
+            items = [c for c in scored.items if eligible(ask, c)]
+            draft = lookups.chapter(scored.terms, items, builder, self.model.threshold, shown)
+            return (draft.text, "") if draft else ("", ask_reason(ask, scored, subplaces, self.catalog, scope))
+        shared = {x for sib in siblings if sib.qtype in ("number", "measure", "general")  # what siblings cite
+                  for c in self._pick(self.score(sib, a, subplaces, scope, regions)) for x in (c.text, c.chunk.chunk_id)}
+        picked = self._pick(scored, shown, shared)
         if not picked:
             return "", ask_reason(ask, scored, subplaces, self.catalog, scope)
-        best = picked[0]
-        title = display_title(self.catalog.title(best.chunk.doc_id))
+        title = display_title(self.catalog.title(picked[0].chunk.doc_id))
         parts, again = [], []
         for c in picked:
             n = builder.cite(c.chunk, c.text, c.hit_score)
@@ -175,41 +188,41 @@ class Answerer:
                 figures_by_doc.setdefault(c.chunk.doc_id, []).extend(figs)
         if not parts:  # every sentence of this ask already answers an earlier one: point at it
             return f"《{title}》：见上文{''.join(again)}。", ""
-        if ask.qtype == "chapter":
-            return f"《{title}》中，相关内容位于{where(best.chunk) or '正文开头部分'}：{parts[0]}", ""
         if ask.qtype in ("measure", "general") and len(parts) > 1:
             return f"《{title}》提出：\n" + "\n".join(f"{i}. {p}" for i, p in enumerate(parts, 1)), ""
         return f"《{title}》提出：{''.join(parts)}", ""
 
-    def _pick(self, scored: Scored) -> list[Candidate]:
-        items = [c for c in scored.items if eligible(scored.ask, c)]
-        thr = self.model.threshold
-        leads = [c for c in items if not ASIDE.match(c.text)]  # "〔责任单位：…〕" qualifies the item before it
-        if not leads or leads[0].p < thr:
+    def _pick(self, scored: Scored, shown: set[str] = frozenset(), shared: set[str] = frozenset()) -> list[Candidate]:
+        """The best sentence (a measure: its passage), and passages the model can hardly tell from it; one already
+        cited or picked by a sibling ask leads when near the best: two asks agreeing settle it, nothing is added."""
+        pool = [c for c in scored.items if eligible(scored.ask, c)]
+        # "〔责任单位：…〕" qualifies the item before it, never leads
+        leads = [c for c in pool if c.p >= self.model.threshold and not ASIDE.match(c.text)]
+        if not leads:
             return []
         if scored.ask.qtype == "number" and scored.ask.unit:  # among answers, a figure in the unit asked leads
-            items = sorted((c for c in items if c.p >= thr), key=lambda c: (c.features["unit_fit"] == 0, -c.p))
-            leads = items
-        limit = _MAX_ITEMS.get(scored.ask.qtype, 2)
-        out = self._passage(leads[0], items, thr) if scored.ask.qtype in ("measure", "general") else [leads[0]]
-        for c in items:
-            if len(out) >= limit:
+            leads = sorted(leads, key=lambda c: (c.features["unit_fit"] == 0, -c.p))
+        whole = scored.ask.qtype in ("measure", "general")  # a sentence answers a figure, a passage a measure
+        agreed = [c for c in leads if (c.text in shown or (c.chunk.chunk_id if whole else c.text) in shared)
+                  and near_tie(leads[0].p, c.p)]
+        out = self._passage((agreed or leads)[0], pool) if whole else [(agreed or leads)[0]]
+        have = {o.chunk.chunk_id for o in out}  # a further passage: never a heading or the record block
+        for c in leads:
+            if agreed or len(have) >= _MAX_ITEMS.get(scored.ask.qtype, 2):
                 break
-            if c.p >= thr and c.p >= 0.6 * leads[0].p and not ASIDE.match(c.text) and all(
+            if near_tie(leads[0].p, c.p) and not (c.features["front_matter"] or c.features["is_heading"]) and (
+                    not whole or c.chunk.chunk_id not in have) and all(
                     c.text not in o.text and o.text not in c.text for o in out):
                 out.append(c)
+                have.add(c.chunk.chunk_id)
         return out
 
-    def _passage(self, best: Candidate, items: list[Candidate], thr: float) -> list[Candidate]:
-        """A measure is answered at the granularity of the passage its best sentence sits in: that chunk's
-        sentences the model accepts too, in reading order (a chunk is ~3 sentences of one topic); a heading
-        or list title gives way to the sentences under it."""
-        group = sorted((c for c in items if c.chunk.chunk_id == best.chunk.chunk_id and c.p >= thr),
-                       key=lambda c: c.start)
-        body = [c for c in group if not c.features["is_heading"]]
-        if body:
-            return body
-        return self._under(best) or [best]
+    def _passage(self, best: Candidate, items: list[Candidate]) -> list[Candidate]:
+        """A measure is answered by the passage its best sentence sits in: all of that chunk's readable
+        sentences in reading order (the model scores sentences one by one, but a paragraph of ~3 sentences
+        states one measure together); a heading or list title gives way to the sentences under it."""
+        group = sorted((c for c in items if c.chunk.chunk_id == best.chunk.chunk_id), key=lambda c: c.start)
+        return [c for c in group if not c.features["is_heading"]] or self._under(best) or [best]
 
     def _under(self, head: Candidate) -> list[Candidate]:
         """The sentences under a heading: the rest of its chunk up to the next heading, else the start of
@@ -286,13 +299,13 @@ class Answerer:
         rows = [(_scaled(f.value, f.unit)[0], f, d) for d, f in by_unit[unit].items()]
         listed = "，".join(f"{self._name(d)}为{f.value}{f.unit}[{f.n}]" for _, f, d in rows)
         if len({x for x, _, _ in rows}) == 1:
-            return f"比较：{listed}；{'、'.join(self._name(d) for *_, d in rows)}一样。"
+            return f"比较：{listed}，{'、'.join(self._name(d) for *_, d in rows)}一样。"
         m = _ADJ.search(text)
         adj = m.group(1) if m else "高" if unit == "%" else "多"  # no adjective asked: a share is higher
         most = "最" if m and m.group(0).startswith("最") else "更"  # the degree the question asks in
         pick = min(rows, key=lambda r: r[0]) if adj in _LOWER else max(rows, key=lambda r: r[0])
         verdict = "不一样，" if re.search(r"一样|相同", text) else ""
-        return f"比较：{listed}；{verdict}{self._name(pick[2])}{most}{adj}。"
+        return f"比较：{listed}，{verdict}{self._name(pick[2])}{most}{adj}。"  # one sentence: the verdict cites
 
     def _name(self, doc_id: str) -> str:
         """A document as a comparison names it: its place (济源), else its short title."""
@@ -310,12 +323,19 @@ def _scaled(v: str = "0", u: str = "") -> tuple[float, str]:
     return float(v), u
 
 
+def near_tie(best: float, p: float, odds: float = 3.0) -> bool:
+    """p is nearly as likely as the best to hold the answer, worth a second citation: if one of two holds it, the
+    second adds its share q2 to keyword accuracy and turns precision q1 into 1/2 — a gain while q1 <= 3/4."""
+    return p / max(1e-9, 1 - p) * odds >= best / max(1e-9, 1 - best)
+
+
 def eligible(ask: Ask, c: Candidate) -> bool:
     """Hard fits no score can make up for: the place asked (a sub-region the plan must name), the year
     asked (a plan that ends in 2025 states no 2035 target), a figure for a number ask, the past for a
-    question about the past (a target for one about the target); and a sentence that only restates the title answers nothing."""
+    question about the past (a target for one about the target); a sentence that only restates the title,
+    or extraction debris, answers nothing."""
     f = c.features
-    if f["place_fit"] == 0 or f["year_fit"] == 0 or f["title_like"] >= 0.6:
+    if f["place_fit"] == 0 or f["year_fit"] == 0 or f["title_like"] >= 0.6 or _DEBRIS.search(c.text.strip("*。：: ")):
         return False
     if ask.qtype == "number":
         if f["front_matter"]:  # the notice and preface print the record's figures, not the plan's

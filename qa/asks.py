@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from planqa.qa.periods import ORDINAL, ordinal_period
+from planqa.corpus.periods import ORDINAL, ordinal_period
 
 # The question forms: each answer type with the words that ask for it; the first that matches wins ("哪一章"
 # and "文号" questions say "什么" too). Used for every ask and, through `question_type`, for the question.
@@ -35,7 +35,7 @@ _ELLIPSIS = re.compile(r"呢$")
 _BREAK = re.compile(r"[？?；;！!。]+|[，,]\s*(?=另外|此外|同时|还有|并且|以及|再|那么|其中|顺便|而且)|[，,]")
 _CONNECTIVE = re.compile(r"^(?:另外|此外|同时|还有|并且|以及|再|那么|顺便|而且)[，,]?")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-# The past said in words; a year or plan before a document's period is past too (`periods.tense_in`).
+# The past said in words; a year or plan before a document's period is past too (`features.tense_in`).
 _PAST = re.compile(r"截至|截止|已经|现有|目前|过去|近[几五]年|以来|基数|基期|原来|当时|之前|上一?个?五年|上一?轮|累计")
 # The unit a number ask expects, from generic measure words (a share, people, money, places, items).
 _UNITS = [("%", re.compile(r"比例|比重|占比|百分|率|几成|占[^，,？?]{0,8}?(?:多少|几)")),

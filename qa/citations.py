@@ -16,7 +16,7 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 @dataclass
 class CitationBuilder:
-    """Numbers passages in the order they are first cited; one number per (chunk, quote)."""
+    """Numbers passages in the order they are first cited; one number per chunk."""
 
     doc_meta: Callable[[str], dict]  # doc_id → meta dict
     citations: list[Citation] = field(default_factory=list)
@@ -26,7 +26,7 @@ class CitationBuilder:
         for c in self.citations:
             if c.chunk_id == chunk.chunk_id and (c.quote == quote or quote in c.quote):
                 return c.n
-        for c in self.citations:  # same chunk, another sentence: widen the quote if adjacent
+        for c in self.citations:  # same chunk, another sentence: one passage is one citation, its quote widened
             if c.chunk_id == chunk.chunk_id:
                 merged = merge_quotes(chunk.text, c.quote, quote)
                 if merged:
@@ -46,15 +46,12 @@ class CitationBuilder:
                         quote_end=start + len(quote) if start >= 0 else -1, page=chunk.page, page_end=chunk.page_end)
 
 
-def merge_quotes(text: str, a: str, b: str, max_gap: int = 2) -> tuple[str, tuple[int, int]] | None:
-    """One quote covering a and b when they sit next to each other in `text`."""
+def merge_quotes(text: str, a: str, b: str) -> tuple[str, tuple[int, int]] | None:
+    """One quote spanning a and b in `text` (None when either is not in it)."""
     ia, ib = text.find(a), text.find(b)
     if ia < 0 or ib < 0:
         return None
-    (s1, e1), (s2, e2) = sorted([(ia, ia + len(a)), (ib, ib + len(b))])
-    if s2 - e1 > max_gap:
-        return None
-    s, e = s1, max(e1, e2)
+    s, e = min(ia, ib), max(ia + len(a), ib + len(b))
     return text[s:e], (s, e)
 
 

@@ -15,13 +15,13 @@ import numpy as np
 from planqa.corpus.headings import LIST_ITEM as _ENUM  # "1." is a list item, "1.5万" a figure
 from planqa.corpus.metadata import DATE_CN, DOC_NUMBER
 from planqa.corpus.models import Chunk
+from planqa.corpus.periods import Period, cues, doc_period, frame, ordinal_name
 from planqa.corpus.sentences import split_sentences
 from planqa.corpus.terms import bigrams
 from planqa.index.catalog import Catalog
 from planqa.index.types import Hit
 from planqa.qa.asks import Ask
 from planqa.qa.match import Matcher
-from planqa.qa.periods import Period, cues, doc_period, frame, ordinal_name, tense_in
 from planqa.qa.sentences import is_title
 
 FEATURES = ("chunk_score", "chunk_rank", "rank_agree", "cov_exact", "cov_soft", "cov_context", "bigram",
@@ -32,7 +32,6 @@ FEATURES = ("chunk_score", "chunk_rank", "rank_agree", "cov_exact", "cov_soft", 
 # A figure: a number with a unit (years and list enumerators are no figures).
 FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*((?:[万亿])?(?:人次|人|元|所|个|家|项|名|套|次|张|件|位|平方米)|%|‰|倍|小时|万|亿|年限?)")
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")
-
 
 
 @dataclass
@@ -84,6 +83,14 @@ def clause_figures(c: Candidate) -> list[tuple[str, str, str, str, float]]:
         kind = max(marks)[1] if marks else ""
         out.append((own, prev, m.group(1), m.group(2), 1.0 if kind == want else 0.5 if not kind else 0.0))
     return out
+
+
+def tense_in(tense: str, years: list[str], period: Period | None) -> str:
+    """An ask's tense in a plan of `period` (resolved per candidate document): past when it says so or asks a
+    year before the period."""
+    if tense == "past" or (period and any(y < period[0] for y in years)):
+        return "past"
+    return tense
 
 
 def _year_fit(ask: Ask, tense: str, context: str, period: Period | None) -> float:

@@ -12,6 +12,7 @@ from planqa.qa.analysis import Analysis
 from planqa.qa.citations import CitationBuilder
 from planqa.qa.docfields import RECORD_LABELS
 from planqa.qa.draft import Draft, display_title, short, where
+from planqa.qa.features import Candidate
 from planqa.qa.match import Matcher
 from planqa.qa.refusal import NOT_FOUND
 from planqa.qa.sentences import split_sentences, with_marker
@@ -32,6 +33,7 @@ def _opening(chunk: Chunk, default: str) -> str:
 class Lookups:
     catalog: Catalog
     min_evidence: float
+    matcher: Matcher = _EXACT
 
     def _cited(self, chunk: Chunk, quote: str, builder: CitationBuilder) -> tuple[str, int]:
         """《title》 as shown, and the marker of `quote`."""
@@ -50,34 +52,33 @@ class Lookups:
                              builder)
         return Draft(refusal=f"该文件中没有“{a.heading_ref}”。")
 
-    def chapter(self, a: Analysis, doc_ids: list[str] | None, builder: CitationBuilder) -> Draft | None:
-        """"Which chapter…": match the headings themselves; the first chunk under the best one is cited."""
-        if a.heading_ref:
-            return self.heading(a, doc_ids, builder)
-        if not a.terms:
+    def chapter(self, terms: list[str], items: list[Candidate], builder: CitationBuilder, threshold: float,
+                shown: set[str] | None = None) -> Draft | None:
+        """"Which chapter…": the chapter holding most of the passages that answer the ask — the sum of its
+        3 best passages' probabilities at or above the threshold (a chapter is about a topic when several of
+        its passages are, not when one sentence of a review mentions it) — plus the share of the ask's terms
+        its outline (its heading and its sections' headings) holds, counted as one more passage. The best
+        passage in it is cited, with its section (`shown`: sentences the answer quotes already)."""
+        best = {c.chunk.chunk_id: c for c in sorted(items, key=lambda c: c.p) if c.chunk.chapter}  # a passage counts once
+        found: dict[tuple[str, str], list[Candidate]] = {}  # (doc, chapter) → its passages, best first
+        for c in sorted(best.values(), key=lambda c: -c.p):
+            found.setdefault((c.chunk.doc_id, c.chunk.chapter), []).append(c)
+        cover = {k: self._outline_cover(terms, *k) for k in found}
+        if not found or not (max(c.p for c in best.values()) >= threshold or max(cover.values()) >= self.min_evidence):
             return None
-        all_weights = self.catalog.weights(a.terms)
-        best: tuple[float, Chunk | None, str] = (0.0, None, "")
-        for doc_id in doc_ids or list(self.catalog.docs):
-            # words of the document's own title name the document, not one of its chapters
-            title = self.catalog.title(doc_id)
-            weights = {t: w for t, w in all_weights.items() if _EXACT.term(t, title) < 1.0} or all_weights
-            total = sum(weights.values()) or 1.0
-            seen = set()
-            for c in self.catalog.chunks.get(doc_id, []):
-                for heading in (h for h in (c.chapter, c.section) if h and h not in seen):
-                    seen.add(heading)
-                    cov = sum(w * _EXACT.term(t, heading) for t, w in weights.items()) / total
-                    # the chapter itself beats its sections on a tie: it is the broader answer
-                    cov += 0.01 if heading == c.chapter else 0.0
-                    if cov > best[0]:
-                        best = (cov, c, heading if heading == c.chapter else where(c))
-        cov, chunk, place = best
-        if chunk is None or cov < self.min_evidence:
-            return None
-        quote = _opening(chunk, chunk.text.strip()[:60])
+        top = max(found, key=lambda k: sum([c.p for c in found[k] if c.p >= threshold][:3]) + cover[k])
+        chunk, quote = found[top][0].chunk, found[top][0].text
         title, n = self._cited(chunk, quote, builder)
-        return Draft(f"《{title}》中，相关内容位于{place}[{n}]：{short(quote, 120)}", builder)
+        said = "。" if quote in (shown or set()) else f"：{short(quote, 120)}"  # the answer above quotes it already
+        return Draft(f"《{title}》中，相关内容位于{where(chunk)}[{n}]{said}", builder)
+
+    def _outline_cover(self, terms: list[str], doc_id: str, chapter: str) -> float:
+        """IDF-weighted share of the ask's terms in the chapter's heading and its sections' headings; words
+        of the document's own title name the document, not one of its chapters."""
+        outline = " ".join({x: None for c in self.catalog.chunks[doc_id] if c.chapter == chapter for x in (c.chapter, c.section)})
+        title = self.catalog.title(doc_id)
+        weights = {t: w for t, w in self.catalog.weights(terms).items() if _EXACT.term(t, title) < 1.0}
+        return sum(w * self.matcher.term(t, outline) for t, w in weights.items()) / (sum(weights.values()) or 1.0)
 
     def metadata(self, a: Analysis, doc_ids: list[str] | None, builder: CitationBuilder) -> Draft:
         """Every field the question asks for (文号、发文机关、日期、标题), each cited where the text states it."""

@@ -55,10 +55,7 @@ def ask_reason(ask: Ask, scored: Scored, subplaces: list[str], catalog: Catalog,
         reason = f"{title}没有给出该指标的具体数值，只有定性要求。"
     else:
         reason = f"{title}中没有能直接回答这一问的内容。"
-    distinct: dict[str, object] = {}
-    for c in top:
-        distinct.setdefault(c.text, c)
-    return reason + nearest_passages(list(distinct.values()), catalog)
+    return reason + nearest_passages([c for i, c in enumerate(top) if c.text not in {x.text for x in top[:i]}], catalog)
 
 
 def nearest_passages(items: list, catalog: Catalog) -> str:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from planqa.corpus.periods import frame
 from planqa.qa.answerer import ASIDE, Scored, eligible
 from planqa.qa.asks import Ask
 from planqa.qa.features import FEATURES, Candidate, _tense_fit, front_matter
-from planqa.qa.periods import frame
 from planqa.qa.sentences import is_title, split_sentences
 
 

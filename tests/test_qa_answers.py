@@ -13,9 +13,8 @@ from docids import JC, JY, XZ, ZJ
 
 from planqa.qa.asks import periods_of
 from planqa.qa.citations import MARKER, check_answer, quote_supported
-from planqa.qa.features import figures
+from planqa.qa.features import figures, tense_in
 from planqa.qa.match import Matcher
-from planqa.qa.periods import tense_in
 
 pytestmark = pytest.mark.slow
 

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from planqa.qa.features import doc_period
-from planqa.qa.periods import cues, frame, ordinal_name, ordinal_period, tense_in
+from planqa.corpus.periods import cues, frame, ordinal_name, ordinal_period
+from planqa.qa.features import doc_period, tense_in
 
 PLAN_15 = """安阳市人民政府文件
 

@@ -204,7 +204,7 @@ def test_figures_of_two_documents_asked_are_each_cited_and_compared(engine):
     lines = ans.answer.split("\n")
     assert lines[0].startswith("《济源市") and "23万人次" in lines[0]
     assert lines[1].startswith("《浙江省") and "500万人次" in lines[1]
-    assert lines[-1].startswith("比较：") and lines[-1].endswith("；浙江更多。")
+    assert lines[-1].startswith("比较：") and lines[-1].endswith("，浙江更多。")
     assert {c.doc_id for c in ans.citations} >= {JY, ZJ} and not ans.warnings
 
 
@@ -213,5 +213,5 @@ def test_which_is_higher_is_computed_from_the_cited_figures(engine):
     lines = ans.answer.split("\n")
     assert lines[0].startswith("《忻州市") and lines[1].startswith("《晋城市")
     assert lines[-1].startswith("比较：") and "16.57万人" in lines[-1] and "12万人" in lines[-1]
-    assert lines[-1].endswith("；忻州更高。")  # the result names the document by its place
+    assert lines[-1].endswith("，忻州更高。")  # the result names the document by its place
     assert not ans.warnings  # every figure of the answer is in a cited quote
