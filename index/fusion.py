@@ -4,6 +4,8 @@
   `w·bm25 + (1-w)·dense`. BM25 scores are unbounded and query-dependent, cosine scores live in a
   narrow band; normalising puts both on [0, 1] before weighting.
 - `rrf`: reciprocal rank fusion, `Σ 1/(60 + rank)`; needs no score calibration.
+- `rerank_by_sentences`: the second stage over a hybrid pool: a chunk is as relevant as its best sentence
+  (a paraphrased question matches one sentence of a paragraph far better than the whole paragraph).
 """
 
 from __future__ import annotations
@@ -52,3 +54,12 @@ def fuse(bm25: np.ndarray, dense: np.ndarray, method: str = "weighted", bm25_wei
     if method == "weighted":
         return weighted(bm25, dense, bm25_weight)
     raise ValueError(f"未知的融合方式 {method!r} / unknown fusion method {method!r} (weighted | rrf)")
+
+
+def rerank_by_sentences(fused: np.ndarray, best_sentence: np.ndarray, weight: float
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """(order, scores) of a candidate pool by `(1-w)·fused + w·best sentence similarity`, both min-max
+    normalised over the pool; ties keep the first stage's order."""
+    score = (1.0 - weight) * minmax(np.asarray(fused, dtype=np.float32)) + weight * minmax(
+        np.asarray(best_sentence, dtype=np.float32))
+    return np.argsort(-score, kind="stable"), score

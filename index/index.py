@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from planqa.corpus.models import Chunk
-from planqa.index import filters
+from planqa.index import filters, fusion
 from planqa.index.base import Batch, EmptyView, Progress, Query, Scored, Store, StoreView
 from planqa.index.bm25 import default_tokenizer
 from planqa.index.builder import make_manifest, prepare_batch
@@ -131,18 +133,35 @@ class Index:
             if allowed is not None:  # an explicit filter enforces its documents' names just the same
                 q.lexical_text = filters.without_names(query, self._names(view), allowed)
             self._expand(q, view, mode)
-            return self._hits(docs, view.search(q, k, mode, allowed, kind_set))
+            return self._hits(docs, self._ranked(view, q, k, mode, allowed, kind_set))
         q.lexical_text = filters.without_names(query, self._names(view))
         self._expand(q, view, mode)
-        lists = [view.search(q, k, mode, g, kind_set) for g in groups]
+        lists = [self._ranked(view, q, k, mode, g, kind_set) for g in groups]
         by_id = {s.chunk.chunk_id: s for lst in lists for s in lst}
         ids = filters.round_robin([[s.chunk.chunk_id for s in lst] for lst in lists], k)
         if len(ids) < k:  # the named documents ran out: fill with the best of the rest
-            for s in view.search(q, k + len(ids), mode, allowed, kind_set):
+            for s in self._ranked(view, q, k + len(ids), mode, allowed, kind_set):
                 if s.chunk.chunk_id not in by_id and len(ids) < k:
                     by_id[s.chunk.chunk_id] = s
                     ids.append(s.chunk.chunk_id)
         return self._hits(docs, [by_id[i] for i in ids])
+
+    def _ranked(self, view: StoreView, q: Query, k: int, mode: str, allowed: set[str] | None,
+                kinds: set[str] | None) -> list[Scored]:
+        """The store's top k; in hybrid mode its top `rerank_pool` re-ordered by best sentence first (the
+        sentence vectors stored at ingest: nothing is encoded here but the question, already encoded).
+        `Hit.rank` is the second stage's order, `Hit.score` stays the first stage's fused score."""
+        pool, weight = self.settings.rerank_pool, self.settings.rerank_weight
+        if mode != "hybrid" or weight <= 0 or pool <= 0:
+            return view.search(q, k, mode, allowed, kinds)
+        found = view.search(q, max(k, pool), mode, allowed, kinds)
+        vecs = view.sentence_vectors([s.chunk.chunk_id for s in found])
+        best = np.array([float((v.vectors @ q.vector).max()) if (v := vecs.get(s.chunk.chunk_id)) is not None
+                         and len(v.vectors) else 0.0 for s in found], dtype=np.float32)
+        # Each keeps its first-stage score: the answer model reads it as the passage's relevance (LODO with the
+        # mixed score instead: keyword acc. 0.708 -> 0.694, correct refusals 0.899 -> 0.886).
+        order, _mixed = fusion.rerank_by_sentences(np.array([s.score for s in found]), best, weight)
+        return [found[i] for i in order[:k]]
 
     def _per_version(self, view: StoreView, key: str, make: Callable[[], object]):
         """`make()` computed once per version and kept until the next one (unnamed versions: every call)."""

