@@ -194,12 +194,15 @@ class Answerer:
             runs[doc] = (self._one(ask, a, subplaces, [doc], regions, builder, figs, seen), figs, seen)
         named = max((f for _, figs, _ in runs.values() for fs in figs.values() for f in fs if f.label),
                     key=lambda f: f.score, default=None)
+        def of_named(fs: list[Figure]) -> bool:  # a figure of that indicator, named by the ask if that one is
+            return any(alike([f.label, named.label], 0.5) and (f.fit > 0 or not named.fit) for f in fs)
+
         for doc, (_, figs, _) in list(runs.items()):
-            if ask.qtype == "number" and named and not any(alike([f.label, named.label], 0.5) for f in figs.get(doc, [])):
+            if ask.qtype == "number" and named and not of_named(figs.get(doc, [])):
                 figs, seen = {}, set(shown)
                 again = self._one(replace(ask, text=f"{ask.text}（{named.label}）"), a, subplaces, [doc], regions,
                                   builder, figs, seen)
-                if any(alike([f.label, named.label], 0.5) for f in figs.get(doc, [])):
+                if of_named(figs.get(doc, [])):
                     runs[doc] = (again, figs, seen)
         for doc, (_, figs, seen) in runs.items():
             figures_by_doc.setdefault(doc, []).extend(figs.get(doc, []))
