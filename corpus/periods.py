@@ -59,5 +59,5 @@ def cues(period: Period | None) -> tuple[re.Pattern, re.Pattern]:
     if period:
         start, end = int(period[0]), int(period[1])
         past += f"|{start - 1}年(?:底|末)?" + (f"|{ordinal_name(start - 1)}" if ordinal_name(start - 1) else "")
-        target += f"|{ordinal_name(end)}" if ordinal_name(end) else ""
+        target += f"|{end}年" + (f"|{ordinal_name(end)}" if ordinal_name(end) else "")  # its last year is its target
     return re.compile(past), re.compile(target)

@@ -12,8 +12,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from planqa.corpus.figures import alike
 from planqa.corpus.places import named_places, place_alias, site_words
-from planqa.corpus.terms import bigrams, content_terms
+from planqa.corpus.terms import content_terms
 from planqa.index.catalog import Catalog
 from planqa.index.types import Hit
 from planqa.qa.analysis import Analysis, analyse, strip_form
@@ -22,7 +23,7 @@ from planqa.qa.asks import Ask, asks_of
 from planqa.qa.citations import CitationBuilder, check_answer
 from planqa.qa.docfields import DocField, asked_fields, unprinted
 from planqa.qa.draft import Draft, display_title
-from planqa.qa.features import STRICT_UNITS, Candidate, candidates, clause_figures, unit_fits
+from planqa.qa.features import STRICT_UNITS, Candidate, candidates, unit_fits
 from planqa.qa.lookups import Lookups
 from planqa.qa.match import Matcher
 from planqa.qa.refusal import NEAREST, NOT_FOUND, ask_reason
@@ -58,6 +59,8 @@ class Figure:
     unit: str
     n: int
     score: float
+    label: str = ""  # the plan's own name for the indicator
+    fit: float = 0.0  # how much of the ask that name holds
 
 
 @dataclass
@@ -135,9 +138,10 @@ class Answerer:
                 line = self._which(ask.text, figures_by_doc)
                 lines.append((line, "") if line else ("", "所比较的文件没有给出同一单位的数字，无法比较。"))
                 continue
-            for doc in docs or [None]:
-                line, reason = self._one(ask, a, subplaces, [doc] if doc else scope, regions, builder,
-                                         figures_by_doc, shown, [x for x in asks if x is not ask])
+            others = [x for x in asks if x is not ask]
+            found = (self._compared(ask, a, subplaces, docs, regions, builder, figures_by_doc, shown, others) if docs
+                     else {None: self._one(ask, a, subplaces, scope, regions, builder, figures_by_doc, shown, others)})
+            for doc, (line, reason) in found.items():
                 if reason and doc and not reason.startswith("《"):
                     reason = f"《{display_title(self.catalog.title(doc))}》{reason}"
                 lines.append((line, reason))
@@ -184,13 +188,38 @@ class Answerer:
                 shown.add(c.text)
                 parts.append(with_marker(clean_for_answer(c.text), n))
             if ask.qtype == "number":  # the ask's first sentence counts most
-                figs = self._figures(c, n, ask, scored.terms, rank=len(figures_by_doc.get(c.chunk.doc_id, [])) > 0)
+                figs = self._figures(c, n, ask, rank=len(figures_by_doc.get(c.chunk.doc_id, [])) > 0)
                 figures_by_doc.setdefault(c.chunk.doc_id, []).extend(figs)
         if not parts:  # every sentence of this ask already answers an earlier one: point at it
             return f"《{title}》：见上文{''.join(again)}。", ""
         if ask.qtype in ("measure", "general") and len(parts) > 1:
             return f"《{title}》提出：\n" + "\n".join(f"{i}. {p}" for i, p in enumerate(parts, 1)), ""
         return f"《{title}》提出：{''.join(parts)}", ""
+
+    def _compared(self, ask: Ask, a: Analysis, subplaces: list[str], docs: list[str], regions, builder: CitationBuilder,
+                  figures_by_doc: dict, shown: set[str], siblings: list[Ask]) -> dict[str, tuple[str, str]]:
+        """An ask of a comparison, answered per document; for a number ask, a document that gives no figure of
+        the indicator the best-named figure of the others is of is asked again in that plan's words for it."""
+        runs = {}
+        for doc in docs:
+            figs, seen = {}, set(shown)
+            runs[doc] = (self._one(ask, a, subplaces, [doc], regions, builder, figs, seen, siblings), figs, seen)
+        named = max((f for _, figs, _ in runs.values() for fs in figs.values() for f in fs if f.label),
+                    key=lambda f: f.score, default=None)
+        def of_named(fs: list[Figure]) -> bool:  # a figure of that indicator, named by the ask if that one is
+            return any(alike([f.label, named.label], 0.5) and (f.fit > 0 or not named.fit) for f in fs)
+
+        for doc, (_, figs, _) in list(runs.items()):
+            if ask.qtype == "number" and named and not of_named(figs.get(doc, [])):
+                figs, seen = {}, set(shown)
+                again = self._one(replace(ask, text=f"{ask.text}（{named.label}）"), a, subplaces, [doc], regions,
+                                  builder, figs, seen, siblings)
+                if of_named(figs.get(doc, [])):
+                    runs[doc] = (again, figs, seen)
+        for doc, (_, figs, seen) in runs.items():
+            figures_by_doc.setdefault(doc, []).extend(figs.get(doc, []))
+            shown |= seen
+        return {doc: line for doc, (line, _, _) in runs.items()}
 
     def _pick(self, scored: Scored, shown: set[str] = frozenset(), shared: set[str] = frozenset()) -> list[Candidate]:
         """The best sentence (a measure: its passage), and passages the model can hardly tell from it; one already
@@ -270,15 +299,15 @@ class Answerer:
                 parts.append(f"{f.label}：{with_marker(clean_for_answer(found[1]), builder.cite(found[0], found[1]))}")
         return (f"《{display_title(self.catalog.title(doc))}》写明——{''.join(parts)}", "") if parts else None
 
-    def _figures(self, c: Candidate, n: int, ask: Ask, terms: list[str], rank: bool) -> list[Figure]:
-        """The sentence's figures, each scored by how well its label names the indicator asked (shared
-        character bigrams with the ask's terms and their synonyms), its tense and its unit."""
-        want = set().union(*(bigrams(t) for t in self.matcher.expand(terms))) if terms else set()
+    def _figures(self, c: Candidate, n: int, ask: Ask, rank: bool) -> list[Figure]:
+        """The sentence's figures, each scored by how well its label names the indicator asked, its tense
+        and its unit."""
+        want = "past" if c.tense == "past" else "target"
         out = []
-        for own, prev, v, u, tense in clause_figures(c):  # its own clause names it first
-            fit = (len(want & bigrams(own)) + 0.3 * len(want & bigrams(prev) - bigrams(own))) / max(len(want), 1)
-            unit = 1.0 if not ask.unit or unit_fits(ask.unit, [u]) else 0.0
-            out.append(Figure(v, u, n, 0.5 * fit + tense + 0.5 * unit + c.p - 0.5 * rank))
+        for g, fit in c.figs:
+            tense = 0.0 if g.tense and g.tense != want else 1.0
+            unit = 1.0 if not ask.unit or unit_fits(ask.unit, [g.unit]) else 0.0
+            out.append(Figure(g.value, g.unit, n, 2 * fit + tense + 0.5 * unit + c.p - 0.5 * rank, g.label, fit))
         return out
 
     def _which(self, text: str, figures_by_doc: dict[str, list[Figure]]) -> str:
@@ -287,12 +316,17 @@ class Answerer:
         if len(figures_by_doc) < 2:
             return ""
         by_unit: dict[str, dict[str, Figure]] = {}
+        units = {_scaled(u=f.unit)[1] for figs in figures_by_doc.values() for f in figs}
         for d, figs in figures_by_doc.items():
             for f in figs:
-                best = by_unit.setdefault(_scaled(u=f.unit)[1], {})
-                if d not in best or f.score > best[d].score:
-                    best[d] = f
-        shared = [u for u, per in by_unit.items() if len(per) == len(figures_by_doc)]
+                base = _scaled(u=f.unit)[1]
+                for u in [base] if base else [x for x in units if x in ("人", "个", "人次", "")]:  # counts only
+                    best = by_unit.setdefault(u, {})
+                    if d not in best or f.score > best[d].score:
+                        best[d] = f
+        # like with like: figures whose labels share a word, each named by the ask or all worded alike
+        shared = [u for u, per in by_unit.items() if len(per) == len(figures_by_doc) and alike([f.label for f in per.values()])
+                  and (all(f.fit > 0 for f in per.values()) or alike([f.label for f in per.values()], 0.5))]
         if not shared:
             return ""
         unit = max(shared, key=lambda u: sum(f.score for f in by_unit[u].values()))
@@ -314,13 +348,16 @@ class Answerer:
 
 
 _MAGNITUDE = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
+_COUNTERS = {"名": "人", "位": "人", "家": "个", "项": "个", "所": "个", "套": "个"}  # counters of one kind
 
 
 def _scaled(v: str = "0", u: str = "") -> tuple[float, str]:
-    """3.5万家 → (35000, 家): figures compare in their base unit."""
-    if u[:1] in _MAGNITUDE and len(u) > 1:
-        return float(v) * _MAGNITUDE[u[0]], u[1:]
-    return float(v), u
+    """3.5万家 → (35000, 个): figures compare in their base unit, counters of one kind alike (名 ~ 人); a bare
+    "5万" (its counter unsaid or lost) has the base unit "": a count of what the other figures count."""
+    x = float(v)
+    if u[:1] in _MAGNITUDE:
+        x, u = x * _MAGNITUDE[u[0]], u[1:]
+    return x, _COUNTERS.get(u, u)
 
 
 def near_tie(best: float, p: float, odds: float = 3.0) -> bool:

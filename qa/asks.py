@@ -23,7 +23,7 @@ FORMS: list[tuple[str, re.Pattern]] = [
     ("chapter", re.compile(r"哪一?[章节篇部]|第几[章节部]|哪个(?:章节|部分)|哪一部分|什么章节|" + HEADING_REF.pattern)),
     ("metadata", _METADATA),
     ("which", _WHICH),
-    ("number", re.compile(r"多少|多大(?:比例|规模|比重)|几[个所家项名万亿条套次位%]|比例|比重|占比|百分|目标值|数值|人数|个数|"
+    ("number", re.compile(r"多少|多大(?:比例|规模|比重)|几[个所家项名万亿条套次位%门场]|(?<![近这前头])几[年天]|比例|比重|占比|百分|目标值|数值|人数|个数|"
                           r"[高低多]于?多少|达到?几|几成")),
     ("measure", re.compile(r"措施|举措|怎么|如何|怎样|哪些|做法|途径|办法|路径|干什么|做什么|干啥|打算|手段|什么样")),
 ]
@@ -134,6 +134,9 @@ def asks_of(question: str, subject: list[str]) -> list[Ask]:
         if ask.qtype == "metadata":
             ask.fields = metadata_fields(text)
         out.append(ask)
+    which = next((i for i, x in enumerate(out) if x.qtype == "which"), 0)
+    for x in out[:which]:  # "…分别要做到多大？谁更多？": a comparison is of figures, so the asks it compares ask for them
+        x.qtype = "number" if x.qtype == "general" else x.qtype
     if out and not any(x.qtype == "number" for x in out) and out[0].qtype == "which":
         # "…的分成下限，甲和乙是不是一样？": the figures to compare are asked in the same clause
         out.insert(0, Ask(text=out[0].text, qtype="number", years=out[0].years, tense=out[0].tense,

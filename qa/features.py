@@ -7,12 +7,11 @@ answer-type fit, period/year fit and place fit. The table in qa/README.md says w
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from planqa.corpus.headings import LIST_ITEM as _ENUM  # "1." is a list item, "1.5万" a figure
+from planqa.corpus.figures import Fig, figure_labels, figures
 from planqa.corpus.metadata import DATE_CN, DOC_NUMBER
 from planqa.corpus.models import Chunk
 from planqa.corpus.periods import Period, cues, doc_period, frame, ordinal_name
@@ -29,10 +28,6 @@ FEATURES = ("chunk_score", "chunk_rank", "rank_agree", "cov_exact", "cov_soft", 
             "tense_fit", "place_fit", "is_heading", "title_like", "front_matter",
             "cov_best", "cov_gap")
 
-# A figure: a number with a unit (years and list enumerators are no figures).
-FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*((?:[万亿])?(?:人次|人|元|所|个|家|项|名|套|次|张|件|位|平方米)|%|‰|倍|小时|万|亿|年限?)")
-_YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")
-
 
 @dataclass
 class Candidate:
@@ -47,42 +42,10 @@ class Candidate:
     p: float = 0.0
     tense: str = ""  # the ask's tense in this document's period (2025 is past in a 十五五 plan)
     frame: Period | None = None  # the period this document's past and targets are relative to
+    figs: list[tuple[Fig, float]] = field(default_factory=list)  # number asks: its figures, how well each is named
 
     def vector(self) -> list[float]:
         return [self.features[name] for name in FEATURES]
-
-
-def _figure_matches(text: str) -> tuple[str, list[re.Match]]:
-    """The text without its list enumerator, and its figures (years left out)."""
-    body = _ENUM.sub("", text)
-    return body, [m for m in FIGURE.finditer(body) if not (m.group(2).startswith("年") and _YEAR_ONLY.match(m.group(1)))]
-
-
-def figures(text: str) -> list[tuple[str, str]]:
-    """(value, unit) of every figure in `text`, years and enumerators left out."""
-    return [(m.group(1), m.group(2)) for m in _figure_matches(text)[1]]
-
-
-_CLAUSE = re.compile(r"[，,；;。：:、]")
-
-
-def clause_figures(c: Candidate) -> list[tuple[str, str, str, str, float]]:
-    """Every figure of a candidate sentence with the text that names it: (own clause up to the figure, the
-    clause before it, value, unit, tense fit: its nearest preceding cue is of the tense asked) —
-    "…，高新技术企业达到150家" → ("高新技术企业达到", "…"); "2020年基数8.5万人；目标12万人" → past 8.5, target 12."""
-    body, found = _figure_matches(c.text)
-    past_cue, target_cue = cues(c.frame)
-    want = "past" if c.tense == "past" else "target"
-    out = []
-    for m in found:
-        head = body[: m.start()]
-        cuts = [x.end() for x in _CLAUSE.finditer(head)]
-        own = head[cuts[-1] if cuts else 0:]
-        prev = head[cuts[-2] if len(cuts) >= 2 else 0: cuts[-1]] if cuts else ""
-        marks = [(x.end(), "past") for x in past_cue.finditer(head)] + [(x.end(), "target") for x in target_cue.finditer(head)]
-        kind = max(marks)[1] if marks else ""
-        out.append((own, prev, m.group(1), m.group(2), 1.0 if kind == want else 0.5 if not kind else 0.0))
-    return out
 
 
 def tense_in(tense: str, years: list[str], period: Period | None) -> str:
@@ -170,6 +133,9 @@ def candidates(ask: Ask, terms: list[str], subplaces: list[str], hits: list[Hit]
     in_corpus = {t: catalog.df(t) > 0 for t in terms}
     total = sum(weights.values()) or 1.0
     q_bigrams = bigrams("".join(terms))
+
+    def cover(label: str) -> float:  # how much of the ask a figure's label names (IDF-weighted, soft)
+        return sum(weights[t] * matcher.term(t, label) for t in terms) / total if label else 0.0
     out: list[Candidate] = []
     sims: list[float] = []
     for i, h in enumerate(hits):
@@ -216,7 +182,8 @@ def candidates(ask: Ask, terms: list[str], subplaces: list[str], hits: list[Hit]
                 "title_like": len(bigrams(text) & title_bigrams) / max(len(bigrams(text)), 1),
                 "front_matter": front,
             }
-            out.append(Candidate(c, text, s, s + len(c.text[s:e].rstrip()), h.score, f, tense=tense, frame=base))
+            figs = [(g, cover(g.label or heads)) for g in figure_labels(text, base)] if ask.qtype in ("number", "which") else []
+            out.append(Candidate(c, text, s, s + len(c.text[s:e].rstrip()), h.score, f, tense=tense, frame=base, figs=figs))
     if not out:
         return out
     best_cov = max(c.features["cov_context"] for c in out)
