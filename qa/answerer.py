@@ -85,7 +85,7 @@ class Answerer:
         asks = asks_of(question, subject)
         for i in range(1, len(asks)):  # "…多少？写在哪一章？": a where naming no topic asks where the ask before is
             if asks[i].qtype == "chapter" and not content_terms(strip_form(asks[i].text, a.places + a.unknown_places)):
-                asks[i] = replace(asks[i], text=f"{asks[i - 1].text}，{asks[i].text}")
+                asks[i] = replace(asks[i], text=f"{asks[i - 1].text}，{asks[i].text}", refers=True)
         return a, asks, subplaces
 
     # --- gather + score -----------------------------------------------------------------------------
@@ -131,6 +131,7 @@ class Answerer:
         lines: list[tuple[str, str]] = []  # (answer line, "") or ("", refusal reason), in the question's order
         figures_by_doc: dict[str, list[Figure]] = {}  # a number ask's cited figures, for "哪个更高"
         shown: set[str] = set()  # sentences already in the answer: a later ask cites them, never repeats them
+        before = 0  # citations made before the current ask
         for ask in asks:
             if docs and ask.qtype == "general" and _WHO.search(ask.text):
                 ask = replace(ask, qtype="which")  # "谁的任务重" between the documents compared
@@ -138,7 +139,12 @@ class Answerer:
                 line = self._which(ask.text, figures_by_doc)
                 lines.append((line, "") if line else ("", "所比较的文件没有给出同一单位的数字，无法比较。"))
                 continue
-            others = [x for x in asks if x is not ask]
+            if ask.refers and builder.citations[before:]:  # where the answer just given is written: its citation
+                c = builder.citations[before]
+                place = " › ".join(x for x in (c.chapter, c.section) if x) or "正文开头部分"
+                lines.append((f"《{display_title(c.doc_title)}》中，上述内容位于{place}[{c.n}]。", ""))
+                continue
+            others, before = [x for x in asks if x is not ask], len(builder.citations)
             found = (self._compared(ask, a, subplaces, docs, regions, builder, figures_by_doc, shown, others) if docs
                      else {None: self._one(ask, a, subplaces, scope, regions, builder, figures_by_doc, shown, others)})
             for doc, (line, reason) in found.items():
@@ -380,7 +386,10 @@ def eligible(ask: Ask, c: Candidate) -> bool:
         # a share or a sum of money is answered only by a figure in that unit, never by a head count
         exact_unit = ask.unit in STRICT_UNITS and f["unit_fit"] == 0
         # a past ask wants the past (in this document's period), a target ask more than a review of the past
-        return f["type_fit"] > 0 and not exact_unit and (not c.tense or f["tense_fit"] > 0)
+        # the figure must be of something the ask names: a sentence whose figures' labels share nothing with
+        # the ask (劳务品牌14个 for 新增就业) answers another indicator, however close the sentence is otherwise
+        named = not c.figs or max(fit for _g, fit in c.figs) > 0
+        return f["type_fit"] > 0 and not exact_unit and (not c.tense or f["tense_fit"] > 0) and named
     return True
 
 

@@ -60,6 +60,7 @@ class Ask:
     unit: str = ""  # the unit a number ask expects ("%", "人", "元", …)
     fields: list[str] = field(default_factory=list)  # metadata fields asked, in order
     others: list[str] = field(default_factory=list)  # the question's other asks: their passages are candidates too
+    refers: bool = False  # "…多少？写在哪一章？": a where naming no topic, asking where the ask before is answered
 
 
 def ask_type(text: str) -> str:

@@ -86,7 +86,6 @@ def test_a_box_caption_is_not_cited_as_a_second_passage(engine):
 
 def test_a_measure_is_answered_with_its_whole_paragraph(engine):
     ans = engine.ask("青海怎么扶持搞技术的人自己开公司？")
-    assert len(ans.citations) == 1
     chunk = ans.citations[0].text
     body = [s.text.rstrip("。") for s in split_sentences(chunk) if not is_title(s.text)]
     assert all(s in ans.answer for s in body)  # also the sentence the model alone scores low

@@ -42,3 +42,13 @@ def test_a_site_no_document_mentions_is_not_in_the_corpus(engine):
 def test_a_target_ask_is_not_answered_by_a_review_of_the_past(engine):
     ans = engine.ask("到2025年邵阳的最低工资标准要调到多少钱？")
     assert ans.refused or "1220元" not in ans.answer
+
+
+def test_a_figure_answers_only_for_an_indicator_the_ask_names(engine):
+    # the nearest sentences count 劳务品牌 (14个) and 高新技术企业 (22232家), not what is asked
+    for question in ("忻州十四五期间城里要新增多少就业？", "杭州单独一个市五年要请来多少位世界级大牛？"):
+        ans = engine.ask(question)
+        assert ans.refused and not ans.citations, ans.answer
+    # the user's words name the indicator (劳务牌子 ~ 劳务品牌): answered with its figure
+    ans = engine.ask("忻州十四五打算培育多少个有本地特色的劳务牌子？")
+    assert not ans.refused and "14个" in ans.answer
