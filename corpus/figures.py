@@ -15,7 +15,9 @@ from planqa.corpus.periods import Period, cues
 from planqa.corpus.terms import bigrams
 
 # A figure: a number with a unit (years and list enumerators are no figures).
-FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*((?:[万亿])?(?:人次|人|元|所|个|家|项|名|套|次|张|件|位|门|场|天|平方米)|%|‰|倍|小时|万|亿|年限?)")
+# Units: counters and the common measures of area, length, weight and things (亩, 公里, 吨, 台…): plain Chinese.
+FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*((?:[万亿])?(?:人次|人|元|所|个|家|项|名|套|次|张|件|位|门|场|天|平方米|平方公里"
+                    r"|公顷|亩|公里|千米|米|吨|台|座|条|户|辆|册|批|处|栋|床|支|届|周)|%|‰|倍|小时|万|亿|年限?)")
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")
 
 
