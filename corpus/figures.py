@@ -58,13 +58,19 @@ def _nameless(label: str) -> bool:
 
 def _listed(body: str, seg: int, pos: int) -> str | None:
     """The label of the figure at `pos` in a "分别" clause: the n-th name of the list before 分别 for the
-    n-th item after it (the whole list when the counts differ); None outside such a clause."""
+    n-th item after it (the whole list when the counts differ), or after a lone subject the n-th name that
+    follows 分别 and its verb; None outside such a clause."""
     end = _SEGMENT.search(body, pos)
     clause = body[seg: end.start() if end else len(body)]
     k = clause.find("分别")
     if k < 0 or seg + k > pos:
         return None
     names = [x for x in _ITEM.split(clause[:k]) if x.strip()]
+    if len(names) <= 1:  # "分别给予A、B、C X、Y、Z": the names follow 分别 and its verb, the figures after them
+        figs = [m.start() for m in _figure_matches(clause[k:])[1]]
+        after = [x for x in _ITEM.split(clause[k + 2: k + figs[0]]) if x.strip()] if figs else []
+        if len(figs) > 1 and len(after) == len(figs) and pos - seg - k in figs:
+            return after[figs.index(pos - seg - k)]
     items = [m.end() for m in _ITEM.finditer(clause, k)]
     i = sum(seg + e <= pos for e in items)
     return names[i] if len(names) == len(items) + 1 and len(names) > 1 else clause[:k]

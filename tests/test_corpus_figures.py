@@ -37,6 +37,12 @@ def test_a_respectively_list_gives_each_figure_the_name_in_its_place(sentence):
     assert got["680万人"] == "专业技术人才" and got["12万人"] == "社会工作专业人才" and "党政人才" in got["32.5万人"]
     # 邵阳: two names joined by 和
     assert labels(sentence("技能劳动者和高技能人才总量分别达")) == {"20万人": "全市技能劳动者", "3万人": "高技能人才总量"}
+    # 济源: the names follow 分别 and its verb ("分别给予A、B、C X、Y、Z"), not the subject before it
+    got = labels(sentence("分别给予济源选手、教练、组织单位"))
+    assert "选手" in got["8万元"] and got["3万元"] == "教练" and "组织单位" in got["2万元"]
+    # a single name and several figures after 分别 is no such list: the subject keeps its figures
+    got = labels(sentence("基金收支结余分别达3.83亿元"))
+    assert got["9.92亿元"] == "基金收支结余"
 
 
 def test_each_clause_names_its_own_figure(sentence):
