@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from planqa.corpus.terms import bigrams
-from planqa.qa.thesaurus import synonyms
+from planqa.corpus.thesaurus import synonyms
 
 EXACT, SYNONYM, ABBREVIATION = 1.0, 0.85, 0.8
 _LOST = "?\ufffd"  # characters the extraction could not decode; each may stand for any one character

@@ -11,11 +11,11 @@ import re
 import pytest
 from docids import GP, JY, QH, ZJ
 
+from planqa.corpus.thesaurus import synonyms
 from planqa.qa.answerability import MODEL_FILE, Model
 from planqa.qa.asks import asks_of, periods_of, split_asks
 from planqa.qa.features import FEATURES, doc_period, figures
 from planqa.qa.match import Matcher
-from planqa.qa.thesaurus import synonyms
 
 # --- matching ---------------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@
 are merely related words and "@" entries stand alone. `cnsyn`: the word clusters shipped with PyPI `cnsyn`
 (read from its data file; its search API needs a Windows path). `none`: exact words only.
 Which source helps is measured by `python -m planqa.eval.lodo --thesaurus …` (qa/README.md);
-`Settings.thesaurus` selects it.
+`Settings.thesaurus` selects it. A language resource, like `corpus.terms`: any layer may read it.
 """
 
 from __future__ import annotations
