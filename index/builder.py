@@ -17,10 +17,12 @@ from planqa.index.encoders import Encoder
 from planqa.index.expansion import Lexicon
 from planqa.index.faiss_store import VectorStore, choose_kind
 from planqa.index.manifest import Manifest, corpus_fingerprint
+from planqa.index.pool import pooled
 from planqa.index.store import IndexState
 from planqa.index.texts import index_text
 
 ENCODE_BATCH = 32
+POOL_MIN = 64  # chunks to encode below which worker processes are not worth starting (adding one document)
 
 
 def make_manifest(chunks: Sequence[Chunk], doc_count: int, encoder_id: str, encoder_name: str, dim: int,
@@ -39,6 +41,7 @@ def prepare_batch(
     index_kind: str = "auto",
     progress: Progress | None = None,
     reuse: StoreView | None = None,
+    workers: int = 1,
 ) -> Batch:
     """Encode what is new. A chunk whose id and indexed text are stored in `reuse` (same encoder) keeps its
     vector and its sentence vectors. `index_kind` is the requested kind; the store records what it built."""
@@ -60,14 +63,15 @@ def prepare_batch(
             todo.append(i)
     total = len(todo)
     progress(0, total, f"编码 {total} 个段落 / encoding {total} chunks")
-    for start in range(0, total, ENCODE_BATCH):
-        rows = todo[start : start + ENCODE_BATCH]
-        vectors[rows] = encoder.encode_documents([texts[i] for i in rows])
-        progress(min(start + ENCODE_BATCH, total), total, f"编码 / encoding {encoder.name}")
     kept = {chunks[i].chunk_id for i in range(len(chunks))} - {chunks[i].chunk_id for i in todo}
     old_sents = reuse.sentence_vectors(sorted(kept)) if same_encoder and kept else {}
-    progress(total, total, "句向量 / sentence vectors")
-    sentences = sentvecs.encode_sentences(chunks, encoder, reuse=old_sents)
+    with pooled(encoder, workers if total >= POOL_MIN else 1) as enc:
+        for start in range(0, total, ENCODE_BATCH):
+            rows = todo[start : start + ENCODE_BATCH]
+            vectors[rows] = enc.encode_documents([texts[i] for i in rows])
+            progress(min(start + ENCODE_BATCH, total), total, f"编码 / encoding {encoder.name}")
+        progress(total, total, "句向量 / sentence vectors")
+        sentences = sentvecs.encode_sentences(chunks, enc, reuse=old_sents)
     manifest = make_manifest(chunks, len(records), encoder.encoder_id, encoder.name, encoder.dim, index_kind,
                              "", encoder.fallback, encoder.note)
     return Batch(manifest, docs, texts, vectors, sentences, encoded=total, reuse=reuse)

@@ -43,6 +43,7 @@ class Encoder(Embeddings):
     fallback: bool = False  # True when this encoder replaces a model that could not be loaded
     note: str = ""  # plain-language explanation shown by the CLI and the page when fallback is True
     fallback_reason: str = ""  # technical detail (why the configured model did not load), for logs
+    fork_safe: bool = False  # its state is plain arrays and it starts no threads: a forked copy may encode
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
         raise NotImplementedError
@@ -92,6 +93,7 @@ class UseEncoder(Encoder):
     encoder_id = USE_ID
     name = USE_NAME
     dim = 512
+    fork_safe = True  # numpy weights, one BLAS thread
 
     def __init__(self, threads: int | None = None, fallback: bool = False, note: str = "") -> None:
         # One BLAS thread: a query is one short sentence, and on a busy 2-core machine a multi-threaded

@@ -271,7 +271,7 @@ class Index:
     def _commit(self, pairs: Sequence[DocChunks], progress: Progress | None, report: IngestReport,
                 reuse: bool = True) -> None:
         batch = prepare_batch(pairs, self.encoder, self.settings.index_kind, progress,
-                              reuse=self._view if reuse else None)
+                              reuse=self._view if reuse else None, workers=self.settings.encode_workers)
         self._view = self.store.write(batch, progress)
         report.chunks_total = len(self._view)
         report.chunks_encoded = batch.encoded

@@ -22,6 +22,7 @@ class Settings:
     query_instruction: str = "为这个句子生成表示以用于检索相关文章："
     allow_fallback_encoder: bool = True
     index_kind: str = "auto"  # auto | flat | hnsw | ivf
+    encode_workers: int = 2  # processes encoding an ingest batch (index/pool.py: forked, when safe); 1 = in-process
     # Store (planqa.index.factory): "embedded" (FAISS + bm25s under home/index) or "milvus".
     store: str = "embedded"
     milvus_uri: str = ""  # a file path runs Milvus Lite in-process; http://host:19530 a server. "" = home/milvus.db
