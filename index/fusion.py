@@ -56,10 +56,9 @@ def fuse(bm25: np.ndarray, dense: np.ndarray, method: str = "weighted", bm25_wei
     raise ValueError(f"未知的融合方式 {method!r} / unknown fusion method {method!r} (weighted | rrf)")
 
 
-def rerank_by_sentences(fused: np.ndarray, best_sentence: np.ndarray, weight: float
-                        ) -> tuple[np.ndarray, np.ndarray]:
-    """(order, scores) of a candidate pool by `(1-w)·fused + w·best sentence similarity`, both min-max
+def rerank_by_sentences(fused: np.ndarray, best_sentence: np.ndarray, weight: float) -> np.ndarray:
+    """Order (indices) of a candidate pool by `(1-w)·fused + w·best sentence similarity`, both min-max
     normalised over the pool; ties keep the first stage's order."""
     score = (1.0 - weight) * minmax(np.asarray(fused, dtype=np.float32)) + weight * minmax(
         np.asarray(best_sentence, dtype=np.float32))
-    return np.argsort(-score, kind="stable"), score
+    return np.argsort(-score, kind="stable")

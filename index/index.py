@@ -160,7 +160,7 @@ class Index:
                          and len(v.vectors) else 0.0 for s in found], dtype=np.float32)
         # Each keeps its first-stage score: the answer model reads it as the passage's relevance (LODO with the
         # mixed score instead: keyword acc. 0.708 -> 0.694, correct refusals 0.899 -> 0.886).
-        order, _mixed = fusion.rerank_by_sentences(np.array([s.score for s in found]), best, weight)
+        order = fusion.rerank_by_sentences(np.array([s.score for s in found]), best, weight)
         return [found[i] for i in order[:k]]
 
     def _per_version(self, view: StoreView, key: str, make: Callable[[], object]):

@@ -22,7 +22,7 @@ from planqa.qa.answerability import Model
 from planqa.qa.asks import Ask, asks_of
 from planqa.qa.citations import CitationBuilder, check_answer
 from planqa.qa.docfields import DocField, asked_fields, unprinted
-from planqa.qa.draft import Draft, display_title
+from planqa.qa.draft import Draft, display_title, where
 from planqa.qa.features import STRICT_UNITS, Candidate, candidates, unit_fits
 from planqa.qa.lookups import Lookups
 from planqa.qa.match import Matcher
@@ -141,8 +141,7 @@ class Answerer:
                 continue
             if ask.refers and builder.citations[before:]:  # where the answer just given is written: its citation
                 c = builder.citations[before]
-                place = " › ".join(x for x in (c.chapter, c.section) if x) or "正文开头部分"
-                lines.append((f"《{display_title(c.doc_title)}》中，上述内容位于{place}[{c.n}]。", ""))
+                lines.append((f"《{display_title(c.doc_title)}》中，上述内容位于{where(c) or '正文开头部分'}[{c.n}]。", ""))
                 continue
             others, before = [x for x in asks if x is not ask], len(builder.citations)
             found = (self._compared(ask, a, subplaces, docs, regions, builder, figures_by_doc, shown, others) if docs

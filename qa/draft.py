@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from planqa.corpus.models import Chunk
 from planqa.qa.citations import CitationBuilder
+from planqa.qa.models import Citation
 from planqa.qa.sentences import clean_for_answer
 
 _ITEM_CHARS = 90
@@ -34,5 +35,6 @@ def display_title(title: str) -> str:
     return title.replace("?", "□").replace("\ufffd", "□")
 
 
-def where(chunk: Chunk) -> str:
+def where(chunk: Chunk | Citation) -> str:
+    """"chapter › section" of a chunk or of the citation made from it."""
     return " › ".join(x for x in (chunk.chapter, chunk.section) if x)

@@ -33,10 +33,10 @@ def test_rerank_mixes_first_stage_and_best_sentence():
 
     fused = np.array([1.0, 0.9, 0.2])
     best = np.array([0.1, 0.5, 0.9])  # the third chunk holds one sentence saying what was asked
-    assert list(rerank_by_sentences(fused, best, 0.0)[0]) == [0, 1, 2]  # weight 0: the first stage as it was
-    assert list(rerank_by_sentences(fused, best, 0.3)[0]) == [1, 0, 2]  # 0.7 vs 0.875·0.7 + 0.5·0.3
-    assert list(rerank_by_sentences(fused, best, 0.8)[0]) == [2, 1, 0]
-    assert list(rerank_by_sentences(fused, np.zeros(3), 0.5)[0]) == [0, 1, 2]  # no sentence vectors: unchanged
+    assert list(rerank_by_sentences(fused, best, 0.0)) == [0, 1, 2]  # weight 0: the first stage as it was
+    assert list(rerank_by_sentences(fused, best, 0.3)) == [1, 0, 2]  # 0.7 vs 0.875·0.7 + 0.5·0.3
+    assert list(rerank_by_sentences(fused, best, 0.8)) == [2, 1, 0]
+    assert list(rerank_by_sentences(fused, np.zeros(3), 0.5)) == [0, 1, 2]  # no sentence vectors: unchanged
 
 
 def test_a_paraphrased_question_finds_the_paragraph_whose_sentence_says_it(demo_index):
